@@ -1,0 +1,251 @@
+"""The embedded store: a networkx MultiDiGraph persisted to one JSON file.
+
+Layout, mirroring the Neo4j model: a node per actor, event, document and
+claim (``label`` plus the record under ``data``); a traversal edge
+``COMMANDS``/``PART_OF``/``STRUCK``/``KILLED_IN`` from a claim's subject to
+its object, keyed by the claim id; ``REPORTED``/``DENIED`` edges from a
+speaker to a claim, keyed by the attestation id; ``MENTIONS`` edges from a
+document to an actor.
+
+Every write is durable when it returns: the whole graph is written to a
+temporary file beside the store, fsynced, and renamed over it, so a crash
+leaves either the old store or the new one, never a broken one. A file lock
+serialises writers across processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from filelock import FileLock
+
+from actorgraph.errors import ActorGraphError
+from actorgraph.graph.model import (
+    Actor,
+    Attestation,
+    Claim,
+    Document,
+    Event,
+    Mention,
+    Stance,
+)
+from actorgraph.graph.store import (
+    KINDS,
+    AttestedClaim,
+    GraphBatch,
+    GraphStats,
+    Label,
+    Record,
+    WriteResult,
+    check_batch,
+)
+
+FORMAT = "actorgraph-embedded/1"
+_NODE_LABEL: dict[str, Label] = {
+    "actors": "Actor",
+    "events": "Event",
+    "documents": "Document",
+    "claims": "Claim",
+}
+_STANCE_TYPE = {Stance.REPORTED: "REPORTED", Stance.DENIED: "DENIED"}
+
+
+class MemoryStore:
+    """The embedded store, kept in ``path`` (created on first write).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = MemoryStore(pathlib.Path(tempfile.mkdtemp()) / "graph.json")
+    >>> store.stats().counts["actors"]
+    0
+    """
+
+    name = "embedded"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.location = str(path)
+        self._lock = FileLock(str(path) + ".lock")
+        self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._seen: tuple[int, int, int] | None = None
+        self._refresh()
+
+    # -- persistence -------------------------------------------------------
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _refresh(self) -> None:
+        """Re-read the file if another process replaced it since we last looked."""
+        signature = self._signature()
+        if signature == self._seen:
+            return
+        self._graph = self._read() if signature is not None else nx.MultiDiGraph()
+        self._seen = signature
+
+    def _read(self) -> nx.MultiDiGraph:
+        try:
+            payload = json.loads(self.path.read_text(encoding="utf-8"))
+            if payload.get("format") != FORMAT:
+                raise ValueError(f"format is {payload.get('format')!r}, expected {FORMAT!r}")
+            graph = nx.node_link_graph(
+                payload["graph"], directed=True, multigraph=True, edges="edges"
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ActorGraphError(f"{self.path}: the embedded store cannot be read: {exc}") from exc
+        assert isinstance(graph, nx.MultiDiGraph)
+        return graph
+
+    def _persist(self) -> None:
+        data = nx.node_link_data(self._graph, edges="edges")
+        data["nodes"].sort(key=lambda n: n["id"])
+        data["edges"].sort(key=lambda e: (e["source"], e["target"], e["key"]))
+        payload = {"format": FORMAT, "graph": data}
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        dir_fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)  # make the rename itself durable
+        finally:
+            os.close(dir_fd)
+        self._seen = self._signature()
+
+    # -- writes ------------------------------------------------------------
+
+    def write(self, batch: GraphBatch) -> WriteResult:
+        """Apply ``batch`` whole and persist it, or raise and change nothing."""
+        with self._lock:
+            self._refresh()
+            check_batch(batch, self._has)
+            result = WriteResult()
+            for kind, record in batch.records():
+                outcome = self._put(kind, record)
+                getattr(result, outcome)[kind] += 1
+            if result.changed:
+                self._persist()
+            return result
+
+    def _has(self, label: Label, node_id: str) -> bool:
+        node = self._graph.nodes.get(node_id)
+        return node is not None and node["label"] == label
+
+    def _put(self, kind: str, record: Record) -> str:
+        """Store one record; say whether it was added, updated or unchanged."""
+        data = record.model_dump(mode="json")
+        g = self._graph
+        if kind in _NODE_LABEL:
+            old = g.nodes.get(record.id)
+            g.add_node(record.id, label=_NODE_LABEL[kind], data=data)
+            if isinstance(record, Claim):
+                g.add_edge(
+                    record.subject,
+                    record.object,
+                    key=record.id,
+                    type=record.predicate.rel_type,
+                    claim=record.id,
+                )
+            return "added" if old is None else "unchanged" if old["data"] == data else "updated"
+        if isinstance(record, Attestation):
+            ends = (record.speaker, record.claim, record.id)
+            attrs = {"type": _STANCE_TYPE[record.stance], "data": data}
+        else:
+            assert isinstance(record, Mention)
+            ends = (record.document, record.actor, record.id)
+            attrs = {"type": "MENTIONS", "data": data}
+        old = g.edges[ends] if g.has_edge(*ends) else None
+        g.add_edge(*ends, **attrs)
+        return "added" if old is None else "unchanged" if old["data"] == data else "updated"
+
+    # -- reads -------------------------------------------------------------
+
+    def _records(self, label: Label) -> list[dict[str, Any]]:
+        self._refresh()
+        return [
+            attrs["data"]
+            for _, attrs in sorted(self._graph.nodes(data=True), key=lambda n: n[0])
+            if attrs["label"] == label
+        ]
+
+    def _node(self, label: Label, node_id: str) -> dict[str, Any] | None:
+        self._refresh()
+        return self._graph.nodes[node_id]["data"] if self._has(label, node_id) else None
+
+    def actors(self) -> list[Actor]:
+        return [Actor.model_validate(d) for d in self._records("Actor")]
+
+    def actor(self, actor_id: str) -> Actor | None:
+        data = self._node("Actor", actor_id)
+        return None if data is None else Actor.model_validate(data)
+
+    def event(self, event_id: str) -> Event | None:
+        data = self._node("Event", event_id)
+        return None if data is None else Event.model_validate(data)
+
+    def document(self, document_id: str) -> Document | None:
+        data = self._node("Document", document_id)
+        return None if data is None else Document.model_validate(data)
+
+    def claims(self, involving: str | None = None) -> list[AttestedClaim]:
+        found = []
+        for data in self._records("Claim"):
+            claim = Claim.model_validate(data)
+            if involving in (None, claim.subject, claim.object, claim.event):
+                found.append(AttestedClaim(claim, self._attestations(claim.id)))
+        return found
+
+    def _attestations(self, claim_id: str) -> tuple[Attestation, ...]:
+        atts = [
+            Attestation.model_validate(attrs["data"])
+            for _, _, attrs in self._graph.in_edges(claim_id, data=True)
+            if attrs["type"] in _STANCE_TYPE.values()
+        ]
+        return tuple(sorted(atts, key=lambda a: a.id))
+
+    def mentions(self, document_id: str) -> list[Mention]:
+        self._refresh()
+        if not self._has("Document", document_id):
+            return []
+        found = [
+            Mention.model_validate(attrs["data"])
+            for _, _, attrs in self._graph.out_edges(document_id, data=True)
+            if attrs["type"] == "MENTIONS"
+        ]
+        return sorted(found, key=lambda m: (m.start, m.end, m.actor))
+
+    def stats(self) -> GraphStats:
+        self._refresh()
+        counts: Counter[str] = Counter({kind: 0 for kind in KINDS})
+        for _, attrs in self._graph.nodes(data=True):
+            counts[f"{attrs['label'].lower()}s"] += 1
+        for _, _, attrs in self._graph.edges(data=True):
+            if attrs["type"] in _STANCE_TYPE.values():
+                counts["attestations"] += 1
+            elif attrs["type"] == "MENTIONS":
+                counts["mentions"] += 1
+        statuses = Counter(c.status.value for c in self.claims())
+        return GraphStats(self.name, self.location, dict(counts), dict(sorted(statuses.items())))
+
+    def close(self) -> None:
+        """Nothing to release: every write is already on disk."""
+

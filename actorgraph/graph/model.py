@@ -1,0 +1,343 @@
+"""The graph's model: actors, events, documents, claims and who said what.
+
+Every id is deterministic. Actors and events carry curated slugs; documents,
+claims, attestations and mentions take ids hashed from what they are, so the
+same article loaded twice is one document, and the same claim told by two
+articles is one claim with two attestations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=120)]
+"""A curated id: lowercase ASCII words joined by single hyphens (``kataib-hezbollah``)."""
+
+
+class ActorKind(str, Enum):
+    """What an actor is; each kind is also a Neo4j label."""
+
+    PERSON = "person"
+    ARMED_GROUP = "armed_group"
+    MILITARY_COMMAND = "military_command"
+    STATE = "state"
+    GOVERNMENT_BODY = "government_body"
+    MEDIA_OUTLET = "media_outlet"
+    CHANNEL = "channel"
+    ORGANISATION = "organisation"
+
+
+class EventKind(str, Enum):
+    STRIKE = "strike"
+    ATTACK = "attack"
+    STATEMENT = "statement"
+
+
+class DatePrecision(str, Enum):
+    """How much of an event's date is known: ``month`` means only year and month count."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class Predicate(str, Enum):
+    """What a claim says of its subject.
+
+    ``commands``: a person leads (or is deputy leader of, or heads) an actor.
+    ``part_of``: a group is a unit or member of a larger one.
+    ``struck``: an actor struck a target actor (in the claim's event).
+    ``killed_in``: a person was killed in an event.
+    """
+
+    COMMANDS = "commands"
+    PART_OF = "part_of"
+    STRUCK = "struck"
+    KILLED_IN = "killed_in"
+
+    @property
+    def rel_type(self) -> str:
+        """The Neo4j relationship type: ``COMMANDS``, ``PART_OF``, ..."""
+        return self.value.upper()
+
+
+class Stance(str, Enum):
+    REPORTED = "reported"
+    DENIED = "denied"
+
+
+class Status(str, Enum):
+    """A claim's status, derived from its attestations by :func:`derive_status`."""
+
+    REPORTED = "reported"
+    CONFIRMED = "confirmed"
+    CONTESTED = "contested"
+    DENIED = "denied"
+
+
+def content_id(prefix: str, *parts: object) -> str:
+    """A short stable id hashed from ``parts``.
+
+    Examples
+    --------
+    >>> content_id("claim", "a", "commands", "b") == content_id("claim", "a", "commands", "b")
+    True
+    >>> content_id("claim", "a", "b") != content_id("claim", "ab")
+    True
+    """
+    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+    return f"{prefix}-{hashlib.sha256(joined.encode()).hexdigest()[:16]}"
+
+
+def normalise_text(text: str) -> str:
+    """The canonical form of an article body: NFC, ``\\n`` line ends, no outer blank space."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class _Derived(_Model):
+    """A model whose ``id`` is hashed from its identity fields.
+
+    A given ``id`` must equal the derived one, so a stored record cannot be
+    silently re-keyed.
+    """
+
+    id: str = ""
+
+    @classmethod
+    def _identity(cls, data: dict[str, Any]) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_id(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        parts = cls._identity(data)
+        derived = content_id(cls._prefix_of(), *(_plain(p) for p in parts))
+        given = data.get("id")
+        if given and given != derived:
+            raise ValueError(f"id {given!r} does not match its content (expected {derived!r})")
+        return {**data, "id": derived}
+
+    @classmethod
+    def _prefix_of(cls) -> str:
+        raise NotImplementedError
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, Enum) else value
+
+
+class Actor(_Model):
+    """A person, group, command, state, body or outlet.
+
+    Examples
+    --------
+    >>> Actor(id="pmf", name="Popular Mobilization Forces", kind="armed_group",
+    ...       aliases=["PMF", "Hashd al-Shaabi"]).names
+    ('Popular Mobilization Forces', 'PMF', 'Hashd al-Shaabi')
+    """
+
+    id: Slug
+    name: str = Field(min_length=1)
+    kind: ActorKind
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    sources: tuple[str, ...] = Field(default=(), description="Documents or references for the facts.")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+class Event(_Model):
+    """A strike, attack or statement, dated with the precision the sources give."""
+
+    id: Slug
+    kind: EventKind
+    date: dt.date | None = None
+    date_precision: DatePrecision = DatePrecision.DAY
+    place: str = ""
+    description: str = ""
+    sources: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """A short human label: ``strike, 2020-01-03, Baghdad``."""
+        when = _format_date(self.date, self.date_precision)
+        return ", ".join(x for x in (self.kind.value, when, self.place) if x)
+
+
+def _format_date(day: dt.date | None, precision: DatePrecision) -> str:
+    if day is None:
+        return ""
+    return {
+        DatePrecision.DAY: day.isoformat(),
+        DatePrecision.MONTH: day.strftime("%Y-%m"),
+        DatePrecision.YEAR: str(day.year),
+    }[precision]
+
+
+class Document(_Derived):
+    """One article. Its id is hashed from its normalised text alone."""
+
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    publisher: str | None = None
+    author: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    source: str | None = Field(default=None, description="Where the article came from.")
+
+    @classmethod
+    def _prefix_of(cls) -> str:
+        return "doc"
+
+    @classmethod
+    def _identity(cls, data: dict[str, Any]) -> tuple[object, ...]:
+        return (normalise_text(str(data.get("text", ""))),)
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _normalise(cls, text: Any) -> Any:
+        return normalise_text(text) if isinstance(text, str) else text
+
+
+class Claim(_Derived):
+    """``subject predicate object``, optionally within an event.
+
+    The id is hashed from the four parts, so two articles telling the same
+    thing meet on one claim.
+    """
+
+    subject: Slug
+    predicate: Predicate
+    object: Slug
+    event: Slug | None = None
+
+    @classmethod
+    def _prefix_of(cls) -> str:
+        return "claim"
+
+    @classmethod
+    def _identity(cls, data: dict[str, Any]) -> tuple[object, ...]:
+        return (data.get("subject"), data.get("predicate"), data.get("object"), data.get("event"))
+
+
+class Attestation(_Derived):
+    """A speaker reported or denied a claim, in a document, in these words.
+
+    ``start`` and ``end`` are character offsets of ``quote`` in the
+    document's text; ``date`` is the document's publication date, which
+    orders a speaker's statements; ``hedged`` marks "unconfirmed reports",
+    "allegedly" and the like.
+    """
+
+    claim: str
+    speaker: Slug
+    stance: Stance
+    document: str
+    quote: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    hedged: bool = False
+    date: dt.date | None = None
+
+    @classmethod
+    def _prefix_of(cls) -> str:
+        return "att"
+
+    @classmethod
+    def _identity(cls, data: dict[str, Any]) -> tuple[object, ...]:
+        return tuple(data.get(k) for k in ("claim", "speaker", "stance", "document", "start", "end"))
+
+    @model_validator(mode="after")
+    def _span_matches_quote(self) -> Attestation:
+        if self.end - self.start != len(self.quote):
+            raise ValueError("end - start must equal the quote's length")
+        return self
+
+
+class Mention(_Derived):
+    """A place in a document where an actor is named, in the document's own spelling."""
+
+    document: str
+    actor: Slug
+    text: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @classmethod
+    def _prefix_of(cls) -> str:
+        return "mention"
+
+    @classmethod
+    def _identity(cls, data: dict[str, Any]) -> tuple[object, ...]:
+        return (data.get("document"), data.get("actor"), data.get("start"), data.get("end"))
+
+
+def derive_status(subject: str, attestations: Iterable[Attestation]) -> Status:
+    """Derive a claim's status from who said what.
+
+    Each speaker counts once, by its latest statement (ordered by the
+    document's date, then its position in the document), so a speaker who
+    reported a claim and later retracted it counts as denying it. Then:
+
+    - ``denied``: at least one speaker denies it and none reports it;
+    - ``contested``: at least one speaker reports it and another denies it;
+    - ``confirmed``: nobody denies it, and either its own subject reports it
+      without a hedge (an admission: CENTCOM says CENTCOM struck) or at least
+      two distinct speakers report it without a hedge;
+    - ``reported``: nobody denies it, but it is not confirmed.
+
+    Parameters
+    ----------
+    subject
+        The claim's subject actor id.
+    attestations
+        The claim's attestations (at least one).
+
+    Raises
+    ------
+    ValueError
+        If there are no attestations: a claim nobody made has no status.
+
+    Examples
+    --------
+    >>> a = dict(claim="c", document="d", quote="q", start=0, end=1)
+    >>> derive_status("x", [Attestation(speaker="reuters", stance="reported", **a),
+    ...                     Attestation(speaker="centcom", stance="denied", **a)]).value
+    'contested'
+    """
+    latest: dict[str, Attestation] = {}
+    ordered = sorted(attestations, key=lambda a: (a.date or dt.date.min, a.document, a.start))
+    if not ordered:
+        raise ValueError("a claim without attestations has no status")
+    for att in ordered:
+        latest[att.speaker] = att
+    reporting = [a for a in latest.values() if a.stance is Stance.REPORTED]
+    denying = [a for a in latest.values() if a.stance is Stance.DENIED]
+    if denying:
+        return Status.CONTESTED if reporting else Status.DENIED
+    firm = {a.speaker for a in reporting if not a.hedged}
+    if subject in firm or len(firm) >= 2:
+        return Status.CONFIRMED
+    return Status.REPORTED

@@ -1,0 +1,124 @@
+"""Articles from files: ``.txt``/``.md`` with optional YAML front matter, and ``.jsonl``.
+
+A text article may open with a front-matter block::
+
+    ---
+    title: US denies Taji strike
+    publisher: Al Masdar News
+    published: 2020-01-04
+    ---
+    Body text ...
+
+Without one, the first non-empty line is the title. A ``.jsonl`` file holds
+one article per line: the same fields plus ``text``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from actorgraph.errors import InputError
+from actorgraph.graph.model import Document, normalise_text
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+JSONL_SUFFIXES = frozenset({".jsonl"})
+FIELDS = ("title", "publisher", "author", "published", "source", "url")
+_FENCE = "---"
+
+
+def read_text(path: Path) -> str:
+    """A file's text, refusing what is not UTF-8 or holds nothing."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})", path=path
+        ) from None
+    if not text.strip():
+        raise InputError("empty file", path=path)
+    return text
+
+
+def read_articles(path: Path) -> list[Document]:
+    """Read the articles in one ``.txt``, ``.md`` or ``.jsonl`` file.
+
+    Raises
+    ------
+    InputError
+        Naming the file, and the line where there is one.
+    """
+    text = read_text(path)
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        return _read_jsonl(path, text)
+    meta, body, body_line = _split_front_matter(path, text)
+    return [_document(path, meta, body, line=body_line)]
+
+
+def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int]:
+    lines = text.splitlines(keepends=True)
+    if lines[0].rstrip() != _FENCE:
+        return {}, text, 1
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() == _FENCE:
+            break
+    else:
+        raise InputError("front matter opened with '---' is never closed", path=path, line=1)
+    try:
+        meta = yaml.safe_load("".join(lines[1 : number - 1]))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = None if mark is None else mark.line + 2  # the block starts on line 2
+        reason = getattr(exc, "problem", None) or "invalid YAML"
+        raise InputError(f"front matter is not valid YAML: {reason}", path=path, line=line) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise InputError("front matter must be a mapping of field: value", path=path, line=2)
+    return meta, "".join(lines[number:]), number + 1
+
+
+def _read_jsonl(path: Path, text: str) -> list[Document]:
+    documents = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON: {exc.msg}", path=path, line=number) from None
+        if not isinstance(record, dict):
+            raise InputError("each line must be a JSON object", path=path, line=number)
+        body = record.pop("text", None)
+        if not isinstance(body, str):
+            raise InputError("missing the article's text", path=path, line=number, field="text")
+        documents.append(_document(path, record, body, line=number))
+    if not documents:
+        raise InputError("no articles in the file", path=path)
+    return documents
+
+
+def _document(path: Path, meta: dict[str, Any], body: str, *, line: int) -> Document:
+    unknown = sorted(set(meta) - set(FIELDS))
+    if unknown:
+        raise InputError(
+            f"unknown field {unknown[0]!r} (expected one of {', '.join(FIELDS)})",
+            path=path,
+            line=line,
+            field=unknown[0],
+        )
+    body = normalise_text(body)
+    if not body:
+        raise InputError("the article has no text", path=path, line=line)
+    title = meta.get("title") or body.splitlines()[0].strip()
+    try:
+        return Document(**{**meta, "title": title, "text": body})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error["loc"])
+        raise InputError(error["msg"], path=path, line=line, field=field) from None

@@ -1,0 +1,210 @@
+"""Curated reference data from YAML: actors, events, and claims with their sources.
+
+A curated file holds any of three lists::
+
+    actors:
+      - {id: pmf, name: Popular Mobilization Forces, kind: armed_group, aliases: [PMF]}
+    events:
+      - {id: baghdad-airport-strike-2020, kind: strike, date: 2020-01-03}
+    claims:
+      - subject: abu-mahdi-al-muhandis
+        predicate: commands
+        object: pmf
+        attestations:
+          - speaker: the-liberty-beacon
+            stance: reported
+            document: doc-1308386b8c00cbd8
+            quote: "their deputy leader, Abu Mahdi al-Muhandis"
+
+Every attestation quotes its document (white space may differ); the quote is located in the
+stored document, so its offsets are real and the document must be loaded
+first (``actorgraph load`` orders this itself).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from actorgraph.errors import InputError
+from actorgraph.graph.model import (
+    Actor,
+    Attestation,
+    Claim,
+    Document,
+    Event,
+    Predicate,
+    Slug,
+    Stance,
+)
+from actorgraph.graph.store import GraphBatch
+from actorgraph.loaders.articles import read_text
+
+YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+SECTIONS = ("actors", "events", "claims")
+_LINE = "__line__"
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that remembers the line where each mapping starts."""
+
+
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[_LINE] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+class _CuratedAttestation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    line: int = Field(alias=_LINE)
+    speaker: Slug
+    stance: Stance
+    document: str
+    quote: str = Field(min_length=1)
+    hedged: bool = False
+
+
+class _CuratedClaim(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    line: int = Field(alias=_LINE)
+    subject: Slug
+    predicate: Predicate
+    object: Slug
+    event: Slug | None = None
+    attestations: list[_CuratedAttestation] = Field(min_length=1)
+
+
+@dataclass
+class CuratedFile:
+    """A parsed curated file, its claims not yet anchored in their documents."""
+
+    path: Path
+    actors: list[Actor] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    claims: list[_CuratedClaim] = field(default_factory=list)
+
+    def batch(self, document: Callable[[str], Document | None]) -> GraphBatch:
+        """The records to write, with each quote located in its stored document."""
+        batch = GraphBatch(actors=list(self.actors), events=list(self.events))
+        for spec in self.claims:
+            claim = Claim(
+                subject=spec.subject, predicate=spec.predicate, object=spec.object, event=spec.event
+            )
+            batch.claims.append(claim)
+            for att in spec.attestations:
+                doc = document(att.document)
+                if doc is None:
+                    raise InputError(
+                        f"document {att.document!r} is not loaded; load its article first",
+                        path=self.path,
+                        line=att.line,
+                        field="document",
+                    )
+                span = locate(att.quote, doc.text)
+                if span is None:
+                    raise InputError(
+                        f"quote not found verbatim in {att.document} ({doc.title!r})",
+                        path=self.path,
+                        line=att.line,
+                        field="quote",
+                    )
+                batch.attestations.append(
+                    Attestation(
+                        claim=claim.id,
+                        speaker=att.speaker,
+                        stance=att.stance,
+                        document=doc.id,
+                        quote=doc.text[span[0] : span[1]],
+                        start=span[0],
+                        end=span[1],
+                        hedged=att.hedged,
+                        date=doc.published,
+                    )
+                )
+        return batch
+
+
+def locate(quote: str, text: str) -> tuple[int, int] | None:
+    """Where ``quote`` stands in ``text``, any run of white space matching any other.
+
+    Examples
+    --------
+    >>> locate("a  strike", "after a\u00a0strike")
+    (6, 14)
+    """
+    pattern = r"\s+".join(map(re.escape, quote.split()))
+    found = re.search(pattern, text)
+    return None if found is None else found.span()
+
+
+def read_curated(path: Path) -> CuratedFile:
+    """Parse a curated YAML file; every error names the file and the line.
+
+    Raises
+    ------
+    InputError
+        On invalid YAML, an unknown section or field, or an invalid value.
+    """
+    text = read_text(path)
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or "invalid YAML"
+        line = None if mark is None else mark.line + 1
+        raise InputError(f"not valid YAML: {reason}", path=path, line=line) from None
+    if not isinstance(data, dict):
+        raise InputError(f"expected a mapping with {', '.join(SECTIONS)}", path=path, line=1)
+    data.pop(_LINE)
+    unknown = sorted(set(data) - set(SECTIONS))
+    if unknown:
+        raise InputError(
+            f"unknown section {unknown[0]!r} (expected {', '.join(SECTIONS)})", path=path
+        )
+    curated = CuratedFile(path)
+    for section in SECTIONS:
+        items = data.get(section) or []
+        if not isinstance(items, list):
+            raise InputError(f"{section!r} must be a list", path=path, field=section)
+        for item in items:
+            if not isinstance(item, dict):
+                raise InputError(f"each of {section!r} must be a mapping", path=path)
+            line = item[_LINE]
+            if section == "actors":
+                curated.actors.append(_validate(Actor, _without_line(item), path, line))
+            elif section == "events":
+                curated.events.append(_validate(Event, _without_line(item), path, line))
+            else:
+                curated.claims.append(_validate(_CuratedClaim, item, path, line))
+    return curated
+
+
+def _without_line(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k != _LINE}
+
+
+def _validate(model: type[_M], data: dict[str, Any], path: Path, line: int) -> _M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = list(error["loc"])
+        if len(loc) >= 2 and loc[0] == "attestations" and isinstance(loc[1], int):
+            item = data["attestations"][loc[1]]
+            if isinstance(item, dict):
+                line = item.get(_LINE, line)  # point at the attestation itself
+        field = ".".join(str(p) for p in loc)
+        raise InputError(error["msg"], path=path, line=line, field=field) from None
