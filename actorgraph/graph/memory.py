@@ -86,10 +86,10 @@ class MemoryStore:
             return None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
-    def _refresh(self) -> None:
+    def _refresh(self, *, force: bool = False) -> None:
         """Re-read the file if another process replaced it since we last looked."""
         signature = self._signature()
-        if signature == self._seen:
+        if signature == self._seen and not force:
             return
         self._graph = self._read() if signature is not None else nx.MultiDiGraph()
         self._seen = signature
@@ -114,6 +114,8 @@ class MemoryStore:
         payload = {"format": FORMAT, "graph": data}
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in self.path.parent.glob(f"{self.path.name}*.tmp"):
+            stale.unlink()  # left by a writer that died; we hold the lock, so none is live
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -143,7 +145,11 @@ class MemoryStore:
                 outcome = self._put(kind, record)
                 getattr(result, outcome)[kind] += 1
             if result.changed:
-                self._persist()
+                try:
+                    self._persist()
+                except BaseException:
+                    self._refresh(force=True)  # drop the unsaved change
+                    raise
             return result
 
     def _has(self, label: Label, node_id: str) -> bool:
@@ -155,7 +161,7 @@ class MemoryStore:
         data = record.model_dump(mode="json")
         g = self._graph
         if kind in _NODE_LABEL:
-            old = g.nodes.get(record.id)
+            old = g.nodes[record.id]["data"] if record.id in g else None
             g.add_node(record.id, label=_NODE_LABEL[kind], data=data)
             if isinstance(record, Claim):
                 g.add_edge(
@@ -165,7 +171,7 @@ class MemoryStore:
                     type=record.predicate.rel_type,
                     claim=record.id,
                 )
-            return "added" if old is None else "unchanged" if old["data"] == data else "updated"
+            return _outcome(old, data)
         if isinstance(record, Attestation):
             ends = (record.speaker, record.claim, record.id)
             attrs = {"type": _STANCE_TYPE[record.stance], "data": data}
@@ -173,9 +179,9 @@ class MemoryStore:
             assert isinstance(record, Mention)
             ends = (record.document, record.actor, record.id)
             attrs = {"type": "MENTIONS", "data": data}
-        old = g.edges[ends] if g.has_edge(*ends) else None
+        old = g.edges[ends]["data"] if g.has_edge(*ends) else None
         g.add_edge(*ends, **attrs)
-        return "added" if old is None else "unchanged" if old["data"] == data else "updated"
+        return _outcome(old, data)
 
     # -- reads -------------------------------------------------------------
 
@@ -249,3 +255,7 @@ class MemoryStore:
     def close(self) -> None:
         """Nothing to release: every write is already on disk."""
 
+
+def _outcome(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
+    """Whether a put added, updated or left a record as it was."""
+    return "added" if old is None else "unchanged" if old == new else "updated"

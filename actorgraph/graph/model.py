@@ -181,9 +181,9 @@ class Event(_Model):
 
     @property
     def label(self) -> str:
-        """A short human label: ``strike, 2020-01-03, Baghdad``."""
+        """A short human label: ``strike of 2020-01-03 at Baghdad airport``."""
         when = _format_date(self.date, self.date_precision)
-        return ", ".join(x for x in (self.kind.value, when, self.place) if x)
+        return self.kind.value + (f" of {when}" if when else "") + (f" at {self.place}" if self.place else "")
 
 
 def _format_date(day: dt.date | None, precision: DatePrecision) -> str:

@@ -1,0 +1,236 @@
+"""The ``actorgraph`` command."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress
+from rich.table import Table
+
+from actorgraph.errors import ActorGraphError, NotFoundError
+from actorgraph.graph import open_store
+from actorgraph.graph.model import Actor, Event, Predicate, Stance
+from actorgraph.graph.store import KINDS, GraphStore, WriteResult
+from actorgraph.loaders.pipeline import FileOutcome, expand, load_paths
+from actorgraph.loaders.resolve import AliasIndex, normalise
+from actorgraph.queries.profile import Relation, actor_profile
+
+app = typer.Typer(
+    help="actorgraph: an actor knowledge graph that keeps who claimed what, and who denied it.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_PATHS = (REPO / "data", REPO / "examples" / "articles")
+PROGRESS_FROM = 20  # files; fewer load too fast for a bar to help
+_PHRASE = {
+    Predicate.COMMANDS: "commands",
+    Predicate.PART_OF: "is part of",
+    Predicate.STRUCK: "struck",
+    Predicate.KILLED_IN: "was killed in",
+}
+_STATUS_STYLE = {"confirmed": "green", "reported": "cyan", "contested": "yellow", "denied": "red"}
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Print an actorgraph error as one line and exit 2, instead of a traceback."""
+    try:
+        yield
+    except ActorGraphError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+def _count(counter: Counter[str]) -> str:
+    parts = [f"{counter[k]} {k if counter[k] != 1 else k[:-1]}" for k in KINDS if counter[k]]
+    return ", ".join(parts) or "nothing"
+
+
+def _report(outcome: FileOutcome) -> None:
+    if outcome.error is not None:
+        err.print(f"[red]✗[/] {escape(str(outcome.error))}")
+        return
+    result: WriteResult = outcome.result
+    if result.changed:
+        line = f"added {_count(result.added)}"
+        if +result.updated:
+            line += f"; updated {_count(result.updated)}"
+        if +result.unchanged:
+            line += f"; already there: {_count(result.unchanged)}"
+        out.print(f"[green]✓[/] {escape(str(outcome.path))}: {line}")
+    else:
+        out.print(
+            f"[dim]·[/] {escape(str(outcome.path))}: already there ({_count(result.unchanged)})"
+        )
+
+
+def _load(store: GraphStore, paths: list[Path]) -> list[FileOutcome]:
+    files = list(expand(paths))
+    if len(files) < PROGRESS_FROM:
+        return load_paths(store, files, on_file=_report)
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("loading", total=len(files))
+
+        def step(outcome: FileOutcome) -> None:
+            if outcome.error is not None:
+                _report(outcome)
+            progress.advance(task)
+
+        outcomes = load_paths(store, files, on_file=step)
+    total = WriteResult()
+    for outcome in outcomes:
+        total.merge(outcome.result)
+    out.print(f"added {_count(total.added)}; already there: {_count(total.unchanged)}")
+    return outcomes
+
+
+def _summary(store: GraphStore, outcomes: list[FileOutcome]) -> None:
+    failed = sum(o.error is not None for o in outcomes)
+    stats = store.stats()
+    out.print(
+        f"{len(outcomes) - failed} of {len(outcomes)} files loaded into the {stats.store} store "
+        f"({escape(stats.location)}): {_count(Counter(stats.counts))}."
+    )
+    if failed:
+        err.print(f"[red]{failed} file(s) failed[/]: nothing was written for them.")
+        raise typer.Exit(1)
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .jsonl), curated .yaml, or folders.")],
+) -> None:
+    """Load articles and curated data; each file loads whole or not at all."""
+    with _user_errors():
+        store = open_store()
+        _summary(store, _load(store, paths))
+
+
+@app.command()
+def demo() -> None:
+    """Load the curated actors and the founding corpus, then say what to try next."""
+    with _user_errors():
+        missing = [p for p in DEMO_PATHS if not p.is_dir()]
+        if missing:
+            raise ActorGraphError(f"demo data not found at {missing[0]}: run from a source checkout")
+        store = open_store()
+        _summary(store, _load(store, list(DEMO_PATHS)))
+    out.print(
+        "\nTry next:\n"
+        '  actorgraph show "Abu Mahdi al-Muhandis"   an actor, his relations and their sources\n'
+        '  actorgraph show "Hashd al-Shaabi"         any alias or spelling resolves\n'
+        "  actorgraph actors --q hezbollah           search the curated actors\n"
+        "  actorgraph stats                          what the store holds, claims by status"
+    )
+
+
+@app.command()
+def actors(
+    q: Annotated[str | None, typer.Option("--q", help="Only actors with a name containing this.")] = None,
+) -> None:
+    """List actors, optionally those whose name or alias contains TEXT (any spelling of case, accents, hyphens)."""
+    with _user_errors():
+        found = open_store().actors()
+    if q is not None:
+        needle = normalise(q)[0]
+        found = [a for a in found if any(needle in normalise(n)[0] for n in (*a.names, a.id))]
+    table = Table("id", "name", "kind", "aliases", box=None, header_style="bold")
+    for actor in found:
+        table.add_row(actor.id, actor.name, actor.kind.value, escape(", ".join(actor.aliases[:4])))
+    out.print(table)
+    out.print(f"{len(found)} actor(s)")
+
+
+@app.command()
+def show(name: Annotated[str, typer.Argument(help="An actor's id, name or any alias.")]) -> None:
+    """Show an actor with its relations, each with its status and sources."""
+    with _user_errors():
+        store = open_store()
+        actor = _resolve(store, name)
+        profile = actor_profile(store, actor.id)
+    out.print(f"[bold]{escape(actor.name)}[/]  ({actor.kind.value}, id {actor.id})")
+    if actor.aliases:
+        out.print(f"also: {escape(', '.join(actor.aliases))}")
+    if actor.description:
+        out.print(escape(actor.description))
+    out.print()
+    if not profile.relations:
+        out.print("No relations recorded yet.")
+    for relation in profile.relations:
+        out.print(_sentence(relation, bold=actor.id))
+        for other in relation.same_event:
+            out.print(f"    same event: {_sentence(other)}")
+        for source in relation.sources:
+            att = source.attestation
+            speaker = source.speaker.name if source.speaker else att.speaker
+            verb = "reported" if att.stance is Stance.REPORTED else "[red]denied[/]"
+            hedge = " (hedged)" if att.hedged else ""
+            doc = source.document
+            where = f"“{doc.title}”, {doc.publisher or 'unknown publisher'}" if doc else "?"
+            when = att.date.isoformat() if att.date else "undated"
+            out.print(
+                f"    · {escape(speaker)} {verb}{hedge} in {escape(where)}, {when} "
+                f"[dim]({att.document}, chars {att.start}–{att.end})[/]"
+            )
+            out.print(f"      [italic]“{escape(att.quote)}”[/]")
+        out.print()
+
+
+@app.command()
+def stats() -> None:
+    """Say which store is in use and what it holds."""
+    with _user_errors():
+        s = open_store().stats()
+    out.print(f"store: {s.store} ({escape(s.location)})")
+    for kind in KINDS:
+        out.print(f"  {kind:<13}{s.counts.get(kind, 0):>7}")
+    if s.statuses:
+        out.print("claims by status: " + ", ".join(f"{k} {v}" for k, v in s.statuses.items()))
+
+
+def _resolve(store: GraphStore, name: str) -> Actor:
+    index = AliasIndex(store.actors())
+    found = index.candidates(name)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        ids = ", ".join(a.id for a in found)
+        raise NotFoundError(f"{name!r} names several actors ({ids}): give an id")
+    names = {n: a.id for a in index.actors.values() for n in a.names}
+    close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise NotFoundError(f"no actor named {name!r}{hint}")
+
+
+def _name(node: Actor | Event | None, fallback: str) -> str:
+    if isinstance(node, Actor):
+        return node.name
+    if isinstance(node, Event):
+        return f"the {node.label}"
+    return fallback
+
+
+def _sentence(relation: Relation, bold: str | None = None) -> str:
+    claim = relation.claim
+
+    def part(node: Actor | Event | None, node_id: str) -> str:
+        text = escape(_name(node, node_id))
+        return f"[bold]{text}[/]" if node_id == bold else text
+
+    line = f"{part(relation.subject, claim.subject)} {_PHRASE[claim.predicate]} {part(relation.object, claim.object)}"
+    if relation.event is not None and claim.predicate is not Predicate.KILLED_IN:
+        line += f" in {escape(_name(relation.event, claim.event or ''))}"
+    style = _STATUS_STYLE[relation.status.value]
+    return f"{line}  [{style}]\\[{relation.status.value}][/]"

@@ -1,0 +1,154 @@
+"""The CLI end to end on the embedded store, with the founding corpus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from actorgraph.cli import app
+from actorgraph.graph import STORE_FILE
+from actorgraph.graph.memory import MemoryStore
+from actorgraph.loaders.articles import read_articles
+from tests.conftest import ARTICLES, DATA, TLB_2020
+
+runner = CliRunner()
+
+
+def run(*args: str, code: int = 0) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+@pytest.fixture
+def loaded(data_dir: Path) -> MemoryStore:
+    run("demo")
+    return MemoryStore(data_dir / STORE_FILE)
+
+
+def test_demo_loads_the_founding_corpus_and_prints_counts(data_dir: Path) -> None:
+    output = run("demo")
+    assert "4 of 4 files loaded into the embedded store" in output
+    assert "49 actors, 6 events, 2 documents, 19 claims, 32 attestations" in output
+    assert 'actorgraph show "Abu Mahdi al-Muhandis"' in output
+    stats = MemoryStore(data_dir / STORE_FILE).stats()
+    assert stats.statuses == {"confirmed": 5, "contested": 3, "reported": 11}
+
+
+def test_show_al_muhandis_lists_his_death_and_his_command_with_sources(loaded: MemoryStore) -> None:
+    output = run("show", "Abu Mahdi al-Muhandis")
+    lines = output.splitlines()
+    killed = next(i for i, line in enumerate(lines) if "was killed in" in line and line.startswith("Abu Mahdi"))
+    assert "2020-01-03" in lines[killed] and "Baghdad International Airport" in lines[killed]
+    block = "\n".join(lines[killed : killed + 12])
+    assert "same event: Qassem Soleimani was killed in the strike of 2020-01-03" in block
+    assert TLB_2020 in block
+    assert "Abu Mahdi al-Muhandis commands Popular Mobilization Forces" in output
+    assert "their deputy leader, Abu Mahdi al-Muhandis" in output
+
+
+def test_show_resolves_aliases(loaded: MemoryStore) -> None:
+    for name in ("Hashd al-Shaabi", "PMU", "الحشد الشعبي", "pmf"):
+        assert run("show", name).startswith("Popular Mobilization Forces  (armed_group, id pmf)")
+
+
+def test_show_an_unknown_name_suggests_close_ones(loaded: MemoryStore) -> None:
+    output = run("show", "al-Muhandiss", code=2)
+    assert "no actor named 'al-Muhandiss'" in output and "'al-Muhandis'" in output
+
+
+def test_contested_claims_show_both_sides(loaded: MemoryStore) -> None:
+    output = run("show", "Shibl al-Zaidi")
+    assert "Shibl al-Zaidi was killed in the strike of 2020-01-04" in output
+    assert "[contested]" in output
+    assert "Shibl al-Zaidi denied" in output and "ZeroHedge reported (hedged)" in output
+
+
+def test_actors_search_any_spelling(loaded: MemoryStore) -> None:
+    output = run("actors", "--q", "hizbollah")
+    assert "kataib-hezbollah" in output and "1 actor(s)" not in output
+    assert "pmf" not in run("actors", "--q", "hizbollah")
+
+
+def test_stats_names_the_store(loaded: MemoryStore, data_dir: Path) -> None:
+    output = run("stats")
+    assert f"store: embedded ({data_dir / STORE_FILE})" in output
+    assert "claims by status: confirmed 5, contested 3, reported 11" in output
+
+
+def test_loading_the_same_folders_twice_leaves_the_store_identical(data_dir: Path) -> None:
+    run("load", str(DATA), str(ARTICLES))
+    path = data_dir / STORE_FILE
+    first, stats = path.read_bytes(), MemoryStore(path).stats()
+    claim_ids = sorted(c.claim.id for c in MemoryStore(path).claims())
+    output = run("load", str(ARTICLES), str(DATA))  # order given does not matter either
+    assert "already there" in output and "added" not in output
+    assert path.read_bytes() == first
+    again = MemoryStore(path)
+    assert again.stats() == stats
+    assert sorted(c.claim.id for c in again.claims()) == claim_ids
+
+
+def test_bad_files_fail_alone_with_one_line_each(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    shutil.copy(ARTICLES / "2020-01-04-round-two-taji-strikes.md", folder / "good.md")
+    (folder / "broken.md").write_text("---\ntitle: [x\n---\nThe US denied it.", encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "latin1.txt").write_bytes("Caf\xe9".encode("latin-1"))
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "more.txt").write_text("Second article\n\nReuters reported a strike.", encoding="utf-8")
+    result = runner.invoke(app, ["load", str(folder)])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("✗")]
+    assert len(errors) == 4
+    for name, problem in [
+        ("broken.md", "front matter is not valid YAML"),
+        ("empty.txt", "empty file"),
+        ("latin1.txt", "not UTF-8"),
+        ("scan.pdf", "unknown extension '.pdf'"),
+    ]:
+        assert any(name in e and problem in e for e in errors), (name, errors)
+    assert "4 file(s) failed" in result.output
+    store = MemoryStore(data_dir / STORE_FILE)
+    assert store.stats().counts["documents"] == 2
+    for good in ("good.md", "more.txt"):
+        (doc,) = read_articles(folder / good)
+        assert store.document(doc.id) == doc
+
+
+def test_a_curated_file_with_a_bad_entry_writes_nothing(data_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "actors.yaml"
+    bad.write_text(
+        "actors:\n"
+        "  - {id: us, name: United States, kind: state}\n"
+        "  - id: pmf\n"
+        "    name: PMF\n"
+        "    kind: militia\n",
+        encoding="utf-8",
+    )
+    output = run("load", str(bad), code=1)
+    assert f"{bad}:3 [kind]: Input should be" in output
+    assert MemoryStore(data_dir / STORE_FILE).stats().counts["actors"] == 0
+
+
+def test_a_quote_that_is_not_in_its_document_names_the_line(data_dir: Path, tmp_path: Path) -> None:
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(
+        "claims:\n"
+        "  - subject: united-states\n"
+        "    predicate: struck\n"
+        "    object: pmf\n"
+        "    attestations:\n"
+        "      - speaker: reuters\n"
+        "        stance: reported\n"
+        f"        document: {TLB_2020}\n"
+        "        quote: words nobody wrote\n",
+        encoding="utf-8",
+    )
+    output = run("load", str(DATA / "actors.yaml"), str(ARTICLES), str(claims), code=1)
+    assert f"{claims}:6 [quote]: quote not found" in output
+    assert MemoryStore(data_dir / STORE_FILE).stats().counts["claims"] == 0
