@@ -110,7 +110,10 @@ def _summary(store: GraphStore, outcomes: list[FileOutcome]) -> None:
 
 @app.command()
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .jsonl), curated .yaml, or folders.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Article files (.txt, .md, .jsonl), curated .yaml, or folders."),
+    ],
 ) -> None:
     """Load articles and curated data; each file loads whole or not at all."""
     with _user_errors():
@@ -124,7 +127,9 @@ def demo() -> None:
     with _user_errors():
         missing = [p for p in DEMO_PATHS if not p.is_dir()]
         if missing:
-            raise ActorGraphError(f"demo data not found at {missing[0]}: run from a source checkout")
+            raise ActorGraphError(
+                f"demo data not found at {missing[0]}: run from a source checkout"
+            )
         store = open_store()
         _summary(store, _load(store, list(DEMO_PATHS)))
     out.print(
@@ -138,9 +143,11 @@ def demo() -> None:
 
 @app.command()
 def actors(
-    q: Annotated[str | None, typer.Option("--q", help="Only actors with a name containing this.")] = None,
+    q: Annotated[
+        str | None, typer.Option("--q", help="Only actors with a name containing this.")
+    ] = None,
 ) -> None:
-    """List actors, optionally those whose name or alias contains TEXT (any spelling of case, accents, hyphens)."""
+    """List actors; with --q, those with a name or alias containing TEXT, in any spelling."""
     with _user_errors():
         found = open_store().actors()
     if q is not None:
@@ -229,7 +236,8 @@ def _sentence(relation: Relation, bold: str | None = None) -> str:
         text = escape(_name(node, node_id))
         return f"[bold]{text}[/]" if node_id == bold else text
 
-    line = f"{part(relation.subject, claim.subject)} {_PHRASE[claim.predicate]} {part(relation.object, claim.object)}"
+    subject, target = part(relation.subject, claim.subject), part(relation.object, claim.object)
+    line = f"{subject} {_PHRASE[claim.predicate]} {target}"
     if relation.event is not None and claim.predicate is not Predicate.KILLED_IN:
         line += f" in {escape(_name(relation.event, claim.event or ''))}"
     style = _STATUS_STYLE[relation.status.value]

@@ -57,16 +57,32 @@ def test_jsonl_holds_one_article_a_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("bad.md", "---\ntitle: [unclosed\n---\nBody", r"bad\.md:\d+: front matter is not valid YAML"),
-        ("open.md", "---\ntitle: x\nBody without a closing fence", r"open\.md:1: front matter .* never closed"),
+        (
+            "bad.md",
+            "---\ntitle: [unclosed\n---\nBody",
+            r"bad\.md:\d+: front matter is not valid YAML",
+        ),
+        (
+            "open.md",
+            "---\ntitle: x\nBody without a closing fence",
+            r"open\.md:1: front matter .* never closed",
+        ),
         ("list.md", "---\n- a\n- b\n---\nBody", r"list\.md:2: front matter must be a mapping"),
         ("field.md", "---\ntitel: x\n---\nBody", r"field\.md:4 \[titel\]: unknown field 'titel'"),
         ("date.md", "---\npublished: yesterday\n---\nBody", r"date\.md:4 \[published\]: .*date"),
         ("nobody.md", "---\ntitle: x\n---\n\n  \n", r"nobody\.md:4: the article has no text"),
         ("empty.txt", "  \n\n", r"empty\.txt: empty file"),
-        ("latin1.txt", "Caf\xe9 strike".encode("latin-1"), r"latin1\.txt: not UTF-8 text \(byte 0xe9 at offset 3\)"),
+        (
+            "latin1.txt",
+            "Caf\xe9 strike".encode("latin-1"),
+            r"latin1\.txt: not UTF-8 text \(byte 0xe9 at offset 3\)",
+        ),
         ("rows.jsonl", '{"text": "ok"}\n{"text": \n', r"rows\.jsonl:2: not valid JSON"),
-        ("notext.jsonl", '{"title": "t"}\n', r"notext\.jsonl:1 \[text\]: missing the article's text"),
+        (
+            "notext.jsonl",
+            '{"title": "t"}\n',
+            r"notext\.jsonl:1 \[text\]: missing the article's text",
+        ),
     ],
 )
 def test_bad_files_name_the_file_the_line_and_the_problem(

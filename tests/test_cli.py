@@ -41,7 +41,11 @@ def test_demo_loads_the_founding_corpus_and_prints_counts(data_dir: Path) -> Non
 def test_show_al_muhandis_lists_his_death_and_his_command_with_sources(loaded: MemoryStore) -> None:
     output = run("show", "Abu Mahdi al-Muhandis")
     lines = output.splitlines()
-    killed = next(i for i, line in enumerate(lines) if "was killed in" in line and line.startswith("Abu Mahdi"))
+    killed = next(
+        i
+        for i, line in enumerate(lines)
+        if "was killed in" in line and line.startswith("Abu Mahdi")
+    )
     assert "2020-01-03" in lines[killed] and "Baghdad International Airport" in lines[killed]
     block = "\n".join(lines[killed : killed + 12])
     assert "same event: Qassem Soleimani was killed in the strike of 2020-01-03" in block
@@ -100,7 +104,9 @@ def test_bad_files_fail_alone_with_one_line_each(data_dir: Path, tmp_path: Path)
     (folder / "empty.txt").write_text("", encoding="utf-8")
     (folder / "latin1.txt").write_bytes("Caf\xe9".encode("latin-1"))
     (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
-    (folder / "more.txt").write_text("Second article\n\nReuters reported a strike.", encoding="utf-8")
+    (folder / "more.txt").write_text(
+        "Second article\n\nReuters reported a strike.", encoding="utf-8"
+    )
     result = runner.invoke(app, ["load", str(folder)])
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("✗")]

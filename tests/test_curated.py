@@ -44,9 +44,20 @@ REQUIRED = {
     "kataib-hezbollah-telegram": ActorKind.CHANNEL,
 }
 ARAB_OR_IRANIAN = [
-    "pmf", "kataib-hezbollah", "asaib-ahl-al-haq", "kataib-imam-ali", "saraya-al-khorasani",
-    "irgc", "qassem-soleimani", "abu-mahdi-al-muhandis", "shibl-al-zaidi", "wissam-al-saadi",
-    "qais-al-khazali", "hamid-al-jazairi", "iran", "iraq",
+    "pmf",
+    "kataib-hezbollah",
+    "asaib-ahl-al-haq",
+    "kataib-imam-ali",
+    "saraya-al-khorasani",
+    "irgc",
+    "qassem-soleimani",
+    "abu-mahdi-al-muhandis",
+    "shibl-al-zaidi",
+    "wissam-al-saadi",
+    "qais-al-khazali",
+    "hamid-al-jazairi",
+    "iran",
+    "iraq",
 ]
 
 
@@ -102,5 +113,7 @@ def test_the_static_relations_the_articles_state() -> None:
 
 
 def test_claims_need_their_documents(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"claims\.yaml:\d+ \[document\]: document .* is not loaded"):
+    with pytest.raises(
+        InputError, match=r"claims\.yaml:\d+ \[document\]: document .* is not loaded"
+    ):
         CLAIMS.batch(lambda _id: None)

@@ -16,7 +16,9 @@ from actorgraph.graph.model import (
 )
 
 
-def att(speaker: str, stance: str, *, hedged: bool = False, day: int = 1, start: int = 0) -> Attestation:
+def att(
+    speaker: str, stance: str, *, hedged: bool = False, day: int = 1, start: int = 0
+) -> Attestation:
     return Attestation(
         claim="claim-x",
         speaker=speaker,
@@ -61,7 +63,11 @@ class TestStatus:
         assert derive_status("x", atts) is Status.DENIED
 
     def test_a_later_report_overrides_the_same_speakers_denial(self) -> None:
-        atts = [att("reuters", "denied", day=1), att("reuters", "reported", day=2), att("ap", "reported")]
+        atts = [
+            att("reuters", "denied", day=1),
+            att("reuters", "reported", day=2),
+            att("ap", "reported"),
+        ]
         assert derive_status("x", atts) is Status.CONFIRMED
 
     def test_order_within_a_document_follows_offsets(self) -> None:
@@ -104,12 +110,16 @@ class TestIds:
 
     def test_span_must_fit_the_quote(self) -> None:
         with pytest.raises(ValidationError, match="quote's length"):
-            Attestation(claim="c", speaker="s", stance="reported", document="d", quote="abc", start=0, end=9)
+            Attestation(
+                claim="c", speaker="s", stance="reported", document="d", quote="abc", start=0, end=9
+            )
 
     def test_slugs_are_checked(self) -> None:
         with pytest.raises(ValidationError):
             Event(id="Not A Slug", kind="strike")
 
     def test_event_label_keeps_date_precision(self) -> None:
-        event = Event(id="e", kind="attack", date=dt.date(2019, 1, 1), date_precision="year", place="Al-Qa'im")
+        event = Event(
+            id="e", kind="attack", date=dt.date(2019, 1, 1), date_precision="year", place="Al-Qa'im"
+        )
         assert event.label == "attack of 2019 at Al-Qa'im"

@@ -51,7 +51,9 @@ def test_normalise_maps_back_to_the_original_text() -> None:
 
 
 def test_mentions_keep_the_documents_own_spelling(index: AliasIndex) -> None:
-    text = "A strike on five Kata’ib Hizbollah targets; Hizbollah in Lebanon; the PMU’s 40th Brigade."
+    text = (
+        "A strike on five Kata’ib Hizbollah targets; Hizbollah in Lebanon; the PMU’s 40th Brigade."
+    )
     found = [(m.actor, text[m.start : m.end]) for m in index.find(text)]
     assert found == [
         ("kataib-hezbollah", "Kata’ib Hizbollah"),

@@ -55,7 +55,12 @@ def test_a_write_is_read_back_by_a_new_process_view(store: MemoryStore) -> None:
     assert claim.attestations == tuple(batch.attestations)
     assert again.document(batch.documents[0].id) == batch.documents[0]
     assert again.stats().counts == {
-        "actors": 3, "events": 0, "documents": 1, "claims": 1, "attestations": 1, "mentions": 0,
+        "actors": 3,
+        "events": 0,
+        "documents": 1,
+        "claims": 1,
+        "attestations": 1,
+        "mentions": 0,
     }
 
 
@@ -70,7 +75,9 @@ def test_writing_the_same_batch_twice_changes_nothing(store: MemoryStore) -> Non
 
 def test_an_edited_actor_is_updated(store: MemoryStore) -> None:
     store.write(small_batch())
-    result = store.write(GraphBatch(actors=[Actor(id="us", name="United States", kind="state", aliases=("USA",))]))
+    result = store.write(
+        GraphBatch(actors=[Actor(id="us", name="United States", kind="state", aliases=("USA",))])
+    )
     assert result.updated["actors"] == 1
     assert store.actor("us") is not None and store.actor("us").aliases == ("USA",)  # type: ignore[union-attr]
 
@@ -80,7 +87,7 @@ def test_a_dangling_reference_writes_nothing(store: MemoryStore) -> None:
     before = store.path.read_bytes()
     batch = small_batch()
     batch.actors = batch.actors[:1]  # pmf and reuters are missing
-    with pytest.raises(IntegrityError, match="unknown actor 'pmf'.*unknown actor 'reuters'"):
+    with pytest.raises(IntegrityError, match=r"unknown actor 'pmf'.*unknown actor 'reuters'"):
         store.write(batch)
     assert store.path.read_bytes() == before
     assert MemoryStore(store.path).stats().counts["claims"] == 0

@@ -8,10 +8,10 @@ articles is one claim with two attestations.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import unicodedata
 from collections.abc import Iterable
-import datetime as dt
 from enum import Enum
 from typing import Annotated, Any
 
@@ -122,7 +122,7 @@ class _Derived(_Model):
     id: str = ""
 
     @classmethod
-    def _identity(cls, data: dict[str, Any]) -> tuple[object, ...]:
+    def _identity(cls, data: dict[str, Any]) -> tuple[Any, ...]:
         raise NotImplementedError
 
     @model_validator(mode="before")
@@ -161,7 +161,9 @@ class Actor(_Model):
     kind: ActorKind
     aliases: tuple[str, ...] = ()
     description: str = ""
-    sources: tuple[str, ...] = Field(default=(), description="Documents or references for the facts.")
+    sources: tuple[str, ...] = Field(
+        default=(), description="Documents or references for the facts."
+    )
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -183,7 +185,11 @@ class Event(_Model):
     def label(self) -> str:
         """A short human label: ``strike of 2020-01-03 at Baghdad airport``."""
         when = _format_date(self.date, self.date_precision)
-        return self.kind.value + (f" of {when}" if when else "") + (f" at {self.place}" if self.place else "")
+        return (
+            self.kind.value
+            + (f" of {when}" if when else "")
+            + (f" at {self.place}" if self.place else "")
+        )
 
 
 def _format_date(day: dt.date | None, precision: DatePrecision) -> str:
@@ -212,7 +218,7 @@ class Document(_Derived):
         return "doc"
 
     @classmethod
-    def _identity(cls, data: dict[str, Any]) -> tuple[object, ...]:
+    def _identity(cls, data: dict[str, Any]) -> tuple[Any, ...]:
         return (normalise_text(str(data.get("text", ""))),)
 
     @field_validator("text", mode="before")
@@ -238,7 +244,7 @@ class Claim(_Derived):
         return "claim"
 
     @classmethod
-    def _identity(cls, data: dict[str, Any]) -> tuple[object, ...]:
+    def _identity(cls, data: dict[str, Any]) -> tuple[Any, ...]:
         return (data.get("subject"), data.get("predicate"), data.get("object"), data.get("event"))
 
 
@@ -266,8 +272,10 @@ class Attestation(_Derived):
         return "att"
 
     @classmethod
-    def _identity(cls, data: dict[str, Any]) -> tuple[object, ...]:
-        return tuple(data.get(k) for k in ("claim", "speaker", "stance", "document", "start", "end"))
+    def _identity(cls, data: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(
+            data.get(k) for k in ("claim", "speaker", "stance", "document", "start", "end")
+        )
 
     @model_validator(mode="after")
     def _span_matches_quote(self) -> Attestation:
@@ -290,7 +298,7 @@ class Mention(_Derived):
         return "mention"
 
     @classmethod
-    def _identity(cls, data: dict[str, Any]) -> tuple[object, ...]:
+    def _identity(cls, data: dict[str, Any]) -> tuple[Any, ...]:
         return (data.get("document"), data.get("actor"), data.get("start"), data.get("end"))
 
 

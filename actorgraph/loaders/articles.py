@@ -64,23 +64,23 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int
     lines = text.splitlines(keepends=True)
     if lines[0].rstrip() != _FENCE:
         return {}, text, 1
-    for number, line in enumerate(lines[1:], start=2):
-        if line.rstrip() == _FENCE:
-            break
-    else:
+    closing = next((i for i, line in enumerate(lines) if i and line.rstrip() == _FENCE), None)
+    if closing is None:
         raise InputError("front matter opened with '---' is never closed", path=path, line=1)
     try:
-        meta = yaml.safe_load("".join(lines[1 : number - 1]))
+        meta = yaml.safe_load("".join(lines[1:closing]))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = None if mark is None else mark.line + 2  # the block starts on line 2
         reason = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(f"front matter is not valid YAML: {reason}", path=path, line=line) from None
+        raise InputError(
+            f"front matter is not valid YAML: {reason}", path=path, line=line
+        ) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise InputError("front matter must be a mapping of field: value", path=path, line=2)
-    return meta, "".join(lines[number:]), number + 1
+    return meta, "".join(lines[closing + 1 :]), closing + 2
 
 
 def _read_jsonl(path: Path, text: str) -> list[Document]:

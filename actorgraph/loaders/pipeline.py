@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from actorgraph.errors import ActorGraphError, InputError
@@ -37,7 +38,8 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             yield from sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
             yield path
@@ -94,12 +96,12 @@ def load_paths(
             done(FileOutcome(path, error=exc))
 
     for path, curated in reference:
-        done(_write(store, path, lambda c=curated: c.batch(store.document)))
+        done(_write(store, path, partial(curated.batch, store.document)))
     index = AliasIndex(store.actors())
     for path in articles:
-        done(_write(store, path, lambda p=path: _article_batch(p, index)))
+        done(_write(store, path, partial(_article_batch, path, index)))
     for path, curated in annotations:
-        done(_write(store, path, lambda c=curated: c.batch(store.document)))
+        done(_write(store, path, partial(curated.batch, store.document)))
     return outcomes
 
 
@@ -107,7 +109,13 @@ def _article_batch(path: Path, index: AliasIndex) -> GraphBatch:
     batch = GraphBatch(documents=read_articles(path))
     for doc in batch.documents:
         batch.mentions += [
-            Mention(document=doc.id, actor=m.actor, text=doc.text[m.start : m.end], start=m.start, end=m.end)
+            Mention(
+                document=doc.id,
+                actor=m.actor,
+                text=doc.text[m.start : m.end],
+                start=m.start,
+                end=m.end,
+            )
             for m in index.find(doc.text)
         ]
     return batch

@@ -114,7 +114,7 @@ class AliasIndex:
         return found[0] if len(found) == 1 else None
 
     def find(self, text: str) -> list[Match]:
-        """Every unambiguous mention of a known actor in ``text``, longest first, not overlapping."""
+        """Every unambiguous mention of a known actor in ``text``: longest first, no overlaps."""
         spans: list[tuple[int, int, str]] = []
         for pattern, fold, table in (
             (self._folded_re, True, self._folded),

@@ -52,6 +52,7 @@ def actor_profile(store: GraphStore, actor_id: str) -> Profile:
     actor = store.actor(actor_id)
     if actor is None:
         raise NotFoundError(f"no actor with id {actor_id!r}")
+
     def relation(item: AttestedClaim, same_event: tuple[Relation, ...] = ()) -> Relation:
         claim = item.claim
         target: Actor | Event | None = (
