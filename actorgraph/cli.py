@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
+import shutil
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -132,13 +135,15 @@ def demo() -> None:
             )
         store = open_store()
         _summary(store, _load(store, list(DEMO_PATHS)))
-    out.print(
-        "\nTry next:\n"
-        '  actorgraph show "Abu Mahdi al-Muhandis"   an actor, his relations and their sources\n'
-        '  actorgraph show "Hashd al-Shaabi"         any alias or spelling resolves\n'
-        "  actorgraph actors --q hezbollah           search the curated actors\n"
-        "  actorgraph stats                          what the store holds, claims by status"
-    )
+    prog = _prog()
+    out.print("\nTry next:")
+    for args, why in [
+        ('show "Abu Mahdi al-Muhandis"', "an actor, his relations and their sources"),
+        ('show "Hashd al-Shaabi"', "any alias or spelling resolves"),
+        ("actors --q hezbollah", "search the curated actors"),
+        ("stats", "what the store holds, claims by status"),
+    ]:
+        out.print(f"  {escape(prog)} {escape(args):<32} {why}")
 
 
 @app.command()
@@ -205,6 +210,14 @@ def stats() -> None:
         out.print(f"  {kind:<13}{s.counts.get(kind, 0):>7}")
     if s.statuses:
         out.print("claims by status: " + ", ".join(f"{k} {v}" for k, v in s.statuses.items()))
+
+
+def _prog() -> str:
+    """How the user can call this command again: ``actorgraph``, or its path if not on PATH."""
+    argv0 = Path(sys.argv[0])
+    if argv0.name != "actorgraph" or shutil.which("actorgraph") == str(argv0):
+        return "actorgraph"
+    return os.path.relpath(argv0)
 
 
 def _resolve(store: GraphStore, name: str) -> Actor:

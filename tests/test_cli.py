@@ -158,3 +158,18 @@ def test_a_quote_that_is_not_in_its_document_names_the_line(data_dir: Path, tmp_
     output = run("load", str(DATA / "actors.yaml"), str(ARTICLES), str(claims), code=1)
     assert f"{claims}:6 [quote]: quote not found" in output
     assert MemoryStore(data_dir / STORE_FILE).stats().counts["claims"] == 0
+
+
+def test_a_large_load_shows_totals_and_still_reports_each_bad_file(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(25):
+        (folder / f"{i:02}.txt").write_text(f"Article {i}\n\nThe PMF said {i}.", encoding="utf-8")
+    (folder / "zz.txt").write_bytes(b"\xff\xfe")
+    result = runner.invoke(app, ["load", str(folder)])
+    assert result.exit_code == 1
+    assert "added 25 documents" in result.output
+    assert f"✗ {folder / 'zz.txt'}: not UTF-8 text" in result.output
+    assert "25 of 26 files loaded" in result.output

@@ -14,9 +14,8 @@ def open_store(settings: Settings | None = None) -> GraphStore:
 
     Examples
     --------
-    >>> import os, tempfile
-    >>> os.environ["ACTORGRAPH_DATA"] = tempfile.mkdtemp()
-    >>> open_store().name
+    >>> import tempfile
+    >>> open_store(Settings(data_dir=tempfile.mkdtemp())).name
     'embedded'
     """
     settings = settings or Settings()

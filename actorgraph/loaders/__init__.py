@@ -1,0 +1,1 @@
+"""Everything that turns input into model objects: articles, curated YAML, name resolution."""

@@ -78,7 +78,7 @@ class AliasIndex:
     >>> index.resolve("hashd al shaabi").id
     'pmf'
     >>> [(m.actor, m.start) for m in index.find("US strikes on the PMF")]
-    [('pmf', 17)]
+    [('pmf', 18)]
     """
 
     def __init__(self, actors: Iterable[Actor]) -> None:

@@ -1,0 +1,1 @@
+"""Interactive network views (pyvis) of what the query catalogue returns."""
