@@ -13,7 +13,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -120,10 +120,13 @@ class _Derived(_Model):
     """
 
     id: str = ""
+    id_prefix: ClassVar[str]
+    identity: ClassVar[tuple[str, ...]]
+    """The fields the id is hashed from."""
 
     @classmethod
     def _identity(cls, data: dict[str, Any]) -> tuple[Any, ...]:
-        raise NotImplementedError
+        return tuple(data.get(name) for name in cls.identity)
 
     @model_validator(mode="before")
     @classmethod
@@ -131,15 +134,11 @@ class _Derived(_Model):
         if not isinstance(data, dict):
             return data
         parts = cls._identity(data)
-        derived = content_id(cls._prefix_of(), *(_plain(p) for p in parts))
+        derived = content_id(cls.id_prefix, *(_plain(p) for p in parts))
         given = data.get("id")
         if given and given != derived:
             raise ValueError(f"id {given!r} does not match its content (expected {derived!r})")
         return {**data, "id": derived}
-
-    @classmethod
-    def _prefix_of(cls) -> str:
-        raise NotImplementedError
 
 
 def _plain(value: object) -> object:
@@ -213,9 +212,8 @@ class Document(_Derived):
     published: dt.date | None = None
     source: str | None = Field(default=None, description="Where the article came from.")
 
-    @classmethod
-    def _prefix_of(cls) -> str:
-        return "doc"
+    id_prefix = "doc"
+    identity = ("text",)
 
     @classmethod
     def _identity(cls, data: dict[str, Any]) -> tuple[Any, ...]:
@@ -239,13 +237,8 @@ class Claim(_Derived):
     object: Slug
     event: Slug | None = None
 
-    @classmethod
-    def _prefix_of(cls) -> str:
-        return "claim"
-
-    @classmethod
-    def _identity(cls, data: dict[str, Any]) -> tuple[Any, ...]:
-        return (data.get("subject"), data.get("predicate"), data.get("object"), data.get("event"))
+    id_prefix = "claim"
+    identity = ("subject", "predicate", "object", "event")
 
 
 class Attestation(_Derived):
@@ -267,15 +260,8 @@ class Attestation(_Derived):
     hedged: bool = False
     date: dt.date | None = None
 
-    @classmethod
-    def _prefix_of(cls) -> str:
-        return "att"
-
-    @classmethod
-    def _identity(cls, data: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(
-            data.get(k) for k in ("claim", "speaker", "stance", "document", "start", "end")
-        )
+    id_prefix = "att"
+    identity = ("claim", "speaker", "stance", "document", "start", "end")
 
     @model_validator(mode="after")
     def _span_matches_quote(self) -> Attestation:
@@ -293,13 +279,13 @@ class Mention(_Derived):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
 
-    @classmethod
-    def _prefix_of(cls) -> str:
-        return "mention"
+    id_prefix = "mention"
+    identity = ("document", "actor", "start", "end")
 
-    @classmethod
-    def _identity(cls, data: dict[str, Any]) -> tuple[Any, ...]:
-        return (data.get("document"), data.get("actor"), data.get("start"), data.get("end"))
+
+def chronological(att: Attestation) -> tuple[dt.date, str, int]:
+    """Sort key putting statements in the order they were made: by date, then in the text."""
+    return (att.date or dt.date.min, att.document, att.start)
 
 
 def derive_status(subject: str, attestations: Iterable[Attestation]) -> Status:
@@ -336,7 +322,7 @@ def derive_status(subject: str, attestations: Iterable[Attestation]) -> Status:
     'contested'
     """
     latest: dict[str, Attestation] = {}
-    ordered = sorted(attestations, key=lambda a: (a.date or dt.date.min, a.document, a.start))
+    ordered = sorted(attestations, key=chronological)
     if not ordered:
         raise ValueError("a claim without attestations has no status")
     for att in ordered:

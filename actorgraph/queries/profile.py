@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from actorgraph.errors import NotFoundError
-from actorgraph.graph.model import Actor, Attestation, Claim, Document, Event, Predicate, Status
+from actorgraph.graph.model import (
+    Actor,
+    Attestation,
+    Claim,
+    Document,
+    Event,
+    Predicate,
+    Status,
+    chronological,
+)
 from actorgraph.graph.store import AttestedClaim, GraphStore
 
 
@@ -63,7 +71,7 @@ def actor_profile(store: GraphStore, actor_id: str) -> Profile:
         event_id = _event_id(claim)
         sources = tuple(
             Source(a, store.actor(a.speaker), store.document(a.document))
-            for a in sorted(item.attestations, key=_chronological)
+            for a in sorted(item.attestations, key=chronological)
         )
         return Relation(
             claim=claim,
@@ -94,7 +102,3 @@ def actor_profile(store: GraphStore, actor_id: str) -> Profile:
 
 def _event_id(claim: Claim) -> str | None:
     return claim.object if claim.predicate is Predicate.KILLED_IN else claim.event
-
-
-def _chronological(att: Attestation) -> tuple[dt.date, str, int]:
-    return (att.date or dt.date.min, att.document, att.start)
