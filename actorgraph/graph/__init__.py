@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from actorgraph.graph.memory import MemoryStore
+from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.graph.store import GraphStore
 from actorgraph.settings import Settings
 
@@ -10,13 +11,21 @@ STORE_FILE = "graph.json"
 
 
 def open_store(settings: Settings | None = None) -> GraphStore:
-    """Open the configured store: the embedded one under ``ACTORGRAPH_DATA``.
+    """Open the configured store: Neo4j if ``NEO4J_URI`` is set, else the embedded one.
+
+    Raises
+    ------
+    ActorGraphError
+        If Neo4j is configured but unreachable, or the embedded file is unreadable.
 
     Examples
     --------
     >>> import tempfile
-    >>> open_store(Settings(data_dir=tempfile.mkdtemp())).name
+    >>> open_store(Settings(data_dir=tempfile.mkdtemp(), NEO4J_URI=None)).name
     'embedded'
     """
     settings = settings or Settings()
+    if settings.neo4j_uri:
+        auth = (settings.neo4j_username, settings.neo4j_password.get_secret_value())
+        return Neo4jStore(settings.neo4j_uri, auth, settings.neo4j_database)
     return MemoryStore(settings.data_dir / STORE_FILE)

@@ -239,6 +239,25 @@ class MemoryStore:
         ]
         return sorted(found, key=lambda m: (m.start, m.end, m.actor))
 
+    def dump(self) -> GraphBatch:
+        self._refresh()
+        edges: dict[str, list[dict[str, Any]]] = {"attestations": [], "mentions": []}
+        for _, _, attrs in sorted(
+            self._graph.edges(data=True), key=lambda e: e[2].get("data", {}).get("id", "")
+        ):
+            if attrs["type"] in _STANCE_TYPE.values():
+                edges["attestations"].append(attrs["data"])
+            elif attrs["type"] == "MENTIONS":
+                edges["mentions"].append(attrs["data"])
+        return GraphBatch(
+            actors=self.actors(),
+            events=[Event.model_validate(d) for d in self._records("Event")],
+            documents=[Document.model_validate(d) for d in self._records("Document")],
+            claims=[Claim.model_validate(d) for d in self._records("Claim")],
+            attestations=[Attestation.model_validate(d) for d in edges["attestations"]],
+            mentions=[Mention.model_validate(d) for d in edges["mentions"]],
+        )
+
     def stats(self) -> GraphStats:
         self._refresh()
         counts: Counter[str] = Counter({kind: 0 for kind in KINDS})

@@ -1,0 +1,405 @@
+"""The Neo4j store, on the official driver.
+
+Schema: ``(:Actor:<Kind>)``, ``(:Event)``, ``(:Document)``, ``(:Claim)``;
+a traversal relationship ``COMMANDS``/``PART_OF``/``STRUCK``/``KILLED_IN``
+from a claim's subject to its object carrying ``claim`` (id) and ``status``;
+``REPORTED``/``DENIED`` from a speaker to a ``Claim`` carrying the
+attestation; ``MENTIONS`` from a document to an actor. Uniqueness
+constraints on every id exist before the first write.
+
+Every query is a constant with ``$parameters``; the only text spliced into
+one is a label or relationship type from the closed schema enums. A batch is
+written in one transaction (``UNWIND`` in chunks), so a failure leaves
+nothing behind; reads are routed as reads, and ``database_`` is always given,
+so the same code runs on a single server, a cluster or Aura.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, LiteralString, TypeVar, cast
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverError, Neo4jError
+from neo4j.time import Date
+from pydantic import BaseModel
+
+from actorgraph.errors import ActorGraphError
+from actorgraph.graph.model import (
+    Actor,
+    ActorKind,
+    Attestation,
+    Claim,
+    Document,
+    Event,
+    Mention,
+    Predicate,
+    Stance,
+)
+from actorgraph.graph.store import (
+    KINDS,
+    AttestedClaim,
+    GraphBatch,
+    GraphStats,
+    Label,
+    WriteResult,
+    check_batch,
+)
+
+CHUNK = 2000
+"""Rows per UNWIND: large enough to amortise round trips, small enough for a 1 GiB heap."""
+
+KIND_LABEL = {kind: "".join(w.title() for w in kind.value.split("_")) for kind in ActorKind}
+"""``armed_group`` -> ``ArmedGroup``: the extra label each actor carries."""
+STANCE_TYPE = {Stance.REPORTED: "REPORTED", Stance.DENIED: "DENIED"}
+
+CONSTRAINTS: tuple[LiteralString, ...] = (
+    "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (n:Actor) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT document_id IF NOT EXISTS FOR (n:Document) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT reported_id IF NOT EXISTS FOR ()-[r:REPORTED]-() REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT denied_id IF NOT EXISTS FOR ()-[r:DENIED]-() REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT mentions_id IF NOT EXISTS FOR ()-[r:MENTIONS]-() REQUIRE r.id IS UNIQUE",
+    "CREATE INDEX claim_subject IF NOT EXISTS FOR (n:Claim) ON (n.subject)",
+    "CREATE INDEX claim_object IF NOT EXISTS FOR (n:Claim) ON (n.object)",
+    "CREATE INDEX claim_event IF NOT EXISTS FOR (n:Claim) ON (n.event)",
+)
+
+# -- writes ----------------------------------------------------------------
+
+EXISTING_NODES = "MATCH (n:{label}) WHERE n.id IN $ids RETURN n.id AS id, properties(n) AS props"
+EXISTING_RELS = (
+    "MATCH ()-[r:{type}]->() WHERE r.id IN $ids RETURN r.id AS id, properties(r) AS props"
+)
+MERGE_ACTORS = (
+    "UNWIND $rows AS row MERGE (n:Actor {{id: row.id}}) SET n = row "
+    "WITH n REMOVE n:{all_kinds} SET n:{label}"
+)
+MERGE_NODES = "UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row"
+MERGE_CLAIM_EDGES = (
+    "UNWIND $rows AS row "
+    "MATCH (s:Actor {{id: row.subject}}) MATCH (o:{object_label} {{id: row.object}}) "
+    "MERGE (s)-[r:{type} {{claim: row.id}}]->(o)"
+)
+MERGE_ATTESTATIONS = (
+    "UNWIND $rows AS row "
+    "MATCH (s:Actor {{id: row.speaker}}) MATCH (c:Claim {{id: row.claim}}) "
+    "MERGE (s)-[r:{type} {{id: row.id}}]->(c) SET r = row"
+)
+MERGE_MENTIONS = (
+    "UNWIND $rows AS row "
+    "MATCH (d:Document {id: row.document}) MATCH (a:Actor {id: row.actor}) "
+    "MERGE (d)-[r:MENTIONS {id: row.id}]->(a) SET r = row"
+)
+CLAIM_ATTESTATIONS = (
+    "UNWIND $ids AS id MATCH (c:Claim {id: id}) "
+    "OPTIONAL MATCH ()-[a:REPORTED|DENIED]->(c) "
+    "RETURN properties(c) AS claim, collect(properties(a)) AS atts ORDER BY claim.id"
+)
+SET_STATUS = (
+    "UNWIND $rows AS row "
+    "MATCH (:Actor {{id: row.subject}})-[r:{type} {{claim: row.id}}]->() SET r.status = row.status"
+)
+
+# -- reads -----------------------------------------------------------------
+
+NODES = "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.id"
+NODE = "MATCH (n:{label} {{id: $id}}) RETURN properties(n) AS props"
+ALL_CLAIMS = (
+    "MATCH (c:Claim) OPTIONAL MATCH ()-[a:REPORTED|DENIED]->(c) "
+    "RETURN properties(c) AS claim, collect(properties(a)) AS atts ORDER BY claim.id"
+)
+CLAIMS_INVOLVING = (
+    "CALL () { MATCH (c:Claim {subject: $id}) RETURN c "
+    "UNION MATCH (c:Claim {object: $id}) RETURN c "
+    "UNION MATCH (c:Claim {event: $id}) RETURN c } "
+    "OPTIONAL MATCH ()-[a:REPORTED|DENIED]->(c) "
+    "RETURN properties(c) AS claim, collect(properties(a)) AS atts ORDER BY claim.id"
+)
+MENTIONS_OF = (
+    "MATCH (:Document {id: $id})-[m:MENTIONS]->() "
+    "RETURN properties(m) AS props ORDER BY m.start, m.end, m.actor"
+)
+ALL_RELS = "MATCH ()-[r:{type}]->() RETURN properties(r) AS props ORDER BY r.id"
+COUNT_NODES = "MATCH (n:{label}) RETURN count(n) AS n"
+COUNT_RELS = "MATCH ()-[r:{type}]->() RETURN count(r) AS n"
+COUNT_STATUSES = (
+    "MATCH ()-[r:COMMANDS|PART_OF|STRUCK|KILLED_IN]->() "
+    "RETURN r.status AS status, count(*) AS n ORDER BY status"
+)
+
+_NODE_KINDS: dict[str, tuple[Label, type[BaseModel]]] = {
+    "actors": ("Actor", Actor),
+    "events": ("Event", Event),
+    "documents": ("Document", Document),
+    "claims": ("Claim", Claim),
+}
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _q(template: str, **names: str) -> LiteralString:
+    """A query constant with schema names spliced in (names come from the closed enums only)."""
+    return cast(LiteralString, template.format(**names))
+
+
+def _row(record: BaseModel) -> dict[str, Any]:
+    """A record as Neo4j properties: enums as values, tuples as lists, no nulls."""
+    data = record.model_dump(mode="python")
+    return {
+        k: (v.value if hasattr(v, "value") else list(v) if isinstance(v, tuple) else v)
+        for k, v in data.items()
+        if v is not None
+    }
+
+
+def _model(model: type[_M], props: dict[str, Any]) -> _M:
+    """Properties back into a model: Neo4j dates become Python dates."""
+    native = {k: (v.to_native() if isinstance(v, Date) else v) for k, v in props.items()}
+    return model.model_validate(native)
+
+
+def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
+
+
+class Neo4jStore:
+    """A graph in Neo4j, behind the same protocol as the embedded store.
+
+    Parameters
+    ----------
+    uri
+        ``bolt://host:7687`` for one server, ``neo4j://`` (or ``neo4j+s://``)
+        for a cluster or Aura.
+    auth
+        ``(username, password)``.
+    database
+        Passed as ``database_`` on every query.
+
+    Raises
+    ------
+    ActorGraphError
+        If the server cannot be reached or refuses the credentials.
+    """
+
+    name = "neo4j"
+
+    def __init__(self, uri: str, auth: tuple[str, str], database: str = "neo4j") -> None:
+        self.location = uri
+        self.database = database
+        try:
+            self._driver: Driver = GraphDatabase.driver(
+                uri, auth=auth, notifications_min_severity="OFF"
+            )
+        except (ConfigurationError, ValueError) as exc:
+            raise ActorGraphError(f"NEO4J_URI {uri!r} is not usable: {exc}") from None
+        try:
+            self._driver.verify_connectivity()
+            self._create_schema()
+        except AuthError:
+            self._driver.close()
+            raise ActorGraphError(
+                f"Neo4j at {uri} refused the credentials (NEO4J_USERNAME, NEO4J_PASSWORD)"
+            ) from None
+        except (DriverError, Neo4jError, OSError) as exc:
+            self._driver.close()
+            raise ActorGraphError(f"Neo4j at {uri} is unreachable: {exc}") from None
+
+    def _create_schema(self) -> None:
+        for statement in CONSTRAINTS:
+            try:
+                self._driver.execute_query(statement, database_=self.database)
+            except ClientError as exc:
+                # Another process created the same rule at the same moment.
+                if "EquivalentSchemaRuleAlreadyExists" not in (exc.code or ""):
+                    raise
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- writes ------------------------------------------------------------
+
+    def write(self, batch: GraphBatch) -> WriteResult:
+        """Write ``batch`` in one transaction: all of it, or (on any error) none."""
+        try:
+            with self._driver.session(database=self.database) as session:
+                return session.execute_write(self._write, batch)
+        except (DriverError, Neo4jError) as exc:
+            raise ActorGraphError(f"Neo4j at {self.location} refused the write: {exc}") from None
+
+    def _write(self, tx: ManagedTransaction, batch: GraphBatch) -> WriteResult:
+        _check(tx, batch)
+        result = WriteResult()
+        for kind, records in ((k, getattr(batch, k)) for k in KINDS):
+            if records:
+                _count(result, kind, records, _existing(tx, kind, [r.id for r in records]))
+        for kind_value, actors in _group(batch.actors, lambda a: a.kind).items():
+            _run(
+                tx,
+                _q(
+                    MERGE_ACTORS,
+                    all_kinds=":".join(KIND_LABEL.values()),
+                    label=KIND_LABEL[kind_value],
+                ),
+                [_row(a) for a in actors],
+            )
+        for kind, label in (("events", "Event"), ("documents", "Document"), ("claims", "Claim")):
+            _run(tx, _q(MERGE_NODES, label=label), [_row(r) for r in getattr(batch, kind)])
+        for predicate, claims in _group(batch.claims, lambda c: c.predicate).items():
+            object_label = "Event" if predicate is Predicate.KILLED_IN else "Actor"
+            query = _q(MERGE_CLAIM_EDGES, object_label=object_label, type=predicate.rel_type)
+            _run(tx, query, [_row(c) for c in claims])
+        for stance, atts in _group(batch.attestations, lambda a: a.stance).items():
+            _run(tx, _q(MERGE_ATTESTATIONS, type=STANCE_TYPE[stance]), [_row(a) for a in atts])
+        _run(tx, MERGE_MENTIONS, [_row(m) for m in batch.mentions])
+        touched = sorted({c.id for c in batch.claims} | {a.claim for a in batch.attestations})
+        _refresh_status(tx, touched)
+        return result
+
+    # -- reads -------------------------------------------------------------
+
+    def _read(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        try:
+            records, _, _ = self._driver.execute_query(
+                query, params, database_=self.database, routing_=RoutingControl.READ
+            )
+        except (DriverError, Neo4jError) as exc:
+            raise ActorGraphError(f"Neo4j at {self.location} failed a read: {exc}") from None
+        return [record.data() for record in records]
+
+    def _nodes(self, model: type[_M], label: Label) -> list[_M]:
+        return [_model(model, r["props"]) for r in self._read(_q(NODES, label=label))]
+
+    def _node(self, model: type[_M], label: Label, node_id: str) -> _M | None:
+        rows = self._read(_q(NODE, label=label), id=node_id)
+        return _model(model, rows[0]["props"]) if rows else None
+
+    def actors(self) -> list[Actor]:
+        return self._nodes(Actor, "Actor")
+
+    def actor(self, actor_id: str) -> Actor | None:
+        return self._node(Actor, "Actor", actor_id)
+
+    def event(self, event_id: str) -> Event | None:
+        return self._node(Event, "Event", event_id)
+
+    def document(self, document_id: str) -> Document | None:
+        return self._node(Document, "Document", document_id)
+
+    def claims(self, involving: str | None = None) -> list[AttestedClaim]:
+        rows = (
+            self._read(ALL_CLAIMS)
+            if involving is None
+            else self._read(CLAIMS_INVOLVING, id=involving)
+        )
+        return [_attested(row) for row in rows]
+
+    def mentions(self, document_id: str) -> list[Mention]:
+        return [_model(Mention, r["props"]) for r in self._read(MENTIONS_OF, id=document_id)]
+
+    def dump(self) -> GraphBatch:
+        rels = {
+            t: [r["props"] for r in self._read(_q(ALL_RELS, type=t))]
+            for t in (*STANCE_TYPE.values(), "MENTIONS")
+        }
+        return GraphBatch(
+            actors=self.actors(),
+            events=self._nodes(Event, "Event"),
+            documents=self._nodes(Document, "Document"),
+            claims=self._nodes(Claim, "Claim"),
+            attestations=sorted(
+                (_model(Attestation, p) for t in STANCE_TYPE.values() for p in rels[t]),
+                key=lambda a: a.id,
+            ),
+            mentions=[_model(Mention, p) for p in rels["MENTIONS"]],
+        )
+
+    def stats(self) -> GraphStats:
+        counts = {
+            kind: self._read(_q(COUNT_NODES, label=label))[0]["n"]
+            for kind, (label, _) in _NODE_KINDS.items()
+        }
+        counts["attestations"] = sum(
+            self._read(_q(COUNT_RELS, type=t))[0]["n"] for t in STANCE_TYPE.values()
+        )
+        counts["mentions"] = self._read(_q(COUNT_RELS, type="MENTIONS"))[0]["n"]
+        statuses = {r["status"]: r["n"] for r in self._read(COUNT_STATUSES)}
+        return GraphStats(self.name, self.location, {k: counts[k] for k in KINDS}, statuses)
+
+
+# -- transaction helpers -----------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+def _group(items: Iterable[_T], key: Any) -> dict[Any, list[_T]]:
+    groups: dict[Any, list[_T]] = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return groups
+
+
+def _run(tx: ManagedTransaction, query: LiteralString, rows: Sequence[dict[str, Any]]) -> None:
+    for chunk in _chunks(rows):
+        tx.run(query, rows=list(chunk)).consume()
+
+
+def _check(tx: ManagedTransaction, batch: GraphBatch) -> None:
+    """Apply the shared integrity rules, asking Neo4j (once per label) what it holds."""
+    ids = sorted(
+        {r.id for _, r in batch.records()}
+        | {x for c in batch.claims for x in (c.subject, c.object, c.event) if x}
+        | {x for a in batch.attestations for x in (a.claim, a.speaker, a.document)}
+        | {x for m in batch.mentions for x in (m.document, m.actor)}
+    )
+    held: dict[str, set[str]] = {}
+    for label in ("Actor", "Event", "Document", "Claim"):
+        rows = tx.run(_q(EXISTING_NODES, label=label), ids=ids)
+        held[label] = {r["id"] for r in rows}
+    check_batch(batch, lambda label, node_id: node_id in held[label])
+
+
+def _existing(tx: ManagedTransaction, kind: str, ids: list[str]) -> dict[str, BaseModel]:
+    """The stored version of each record about to be written, to count what changes."""
+    found: dict[str, BaseModel] = {}
+    if kind in _NODE_KINDS:
+        label, model = _NODE_KINDS[kind]
+        queries = [(_q(EXISTING_NODES, label=label), model)]
+    elif kind == "attestations":
+        queries = [(_q(EXISTING_RELS, type=t), Attestation) for t in STANCE_TYPE.values()]
+    else:
+        queries = [(_q(EXISTING_RELS, type="MENTIONS"), Mention)]
+    for query, model in queries:
+        for record in tx.run(query, ids=ids):
+            found[record["id"]] = _model(model, record["props"])
+    return found
+
+
+def _count(
+    result: WriteResult, kind: str, records: Sequence[BaseModel], existing: dict[str, BaseModel]
+) -> None:
+    for record in records:
+        old = existing.get(record.id)  # type: ignore[attr-defined]
+        outcome = "added" if old is None else "unchanged" if old == record else "updated"
+        cast(Counter[str], getattr(result, outcome))[kind] += 1
+
+
+def _refresh_status(tx: ManagedTransaction, claim_ids: list[str]) -> None:
+    """Store each touched claim's derived status on its traversal relationship."""
+    if not claim_ids:
+        return
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in tx.run(CLAIM_ATTESTATIONS, ids=claim_ids):
+        item = _attested(row.data())
+        by_type[item.claim.predicate.rel_type].append(
+            {"id": item.claim.id, "subject": item.claim.subject, "status": item.status.value}
+        )
+    for rel_type, rows in by_type.items():
+        _run(tx, _q(SET_STATUS, type=rel_type), rows)
+
+
+def _attested(row: dict[str, Any]) -> AttestedClaim:
+    atts = tuple(sorted((_model(Attestation, p) for p in row["atts"] if p), key=lambda a: a.id))
+    return AttestedClaim(_model(Claim, row["claim"]), atts)
