@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,12 +20,13 @@ from rich.progress import Progress
 from rich.table import Table
 
 from actorgraph.errors import ActorGraphError, NotFoundError
-from actorgraph.graph import open_store
+from actorgraph.graph import open_embedded, open_neo4j, open_store
 from actorgraph.graph.model import Actor, Event, Predicate, Stance
 from actorgraph.graph.store import KINDS, GraphStore, WriteResult
 from actorgraph.loaders.pipeline import FileOutcome, expand, load_paths
 from actorgraph.loaders.resolve import AliasIndex, normalise
 from actorgraph.queries.profile import Relation, actor_profile
+from actorgraph.settings import Settings
 
 app = typer.Typer(
     help="actorgraph: an actor knowledge graph that keeps who claimed what, and who denied it.",
@@ -54,6 +56,17 @@ def _user_errors() -> Iterator[None]:
     except ActorGraphError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
+
+
+@contextmanager
+def _open() -> Iterator[GraphStore]:
+    """The configured store, closed afterwards; its errors printed as one line."""
+    with _user_errors():
+        store = open_store()
+        try:
+            yield store
+        finally:
+            store.close()
 
 
 def _count(counter: Counter[str]) -> str:
@@ -119,8 +132,7 @@ def load(
     ],
 ) -> None:
     """Load articles and curated data; each file loads whole or not at all."""
-    with _user_errors():
-        store = open_store()
+    with _open() as store:
         _summary(store, _load(store, paths))
 
 
@@ -133,8 +145,8 @@ def demo() -> None:
             raise ActorGraphError(
                 f"demo data not found at {missing[0]}: run from a source checkout"
             )
-        store = open_store()
-        _summary(store, _load(store, list(DEMO_PATHS)))
+        with _open() as store:
+            _summary(store, _load(store, list(DEMO_PATHS)))
     prog = _prog()
     out.print("\nTry next:")
     for args, why in [
@@ -153,8 +165,8 @@ def actors(
     ] = None,
 ) -> None:
     """List actors; with --q, those with a name or alias containing TEXT, in any spelling."""
-    with _user_errors():
-        found = open_store().actors()
+    with _open() as store:
+        found = store.actors()
     if q is not None:
         needle = normalise(q)[0]
         found = [a for a in found if any(needle in normalise(n)[0] for n in (*a.names, a.id))]
@@ -168,8 +180,7 @@ def actors(
 @app.command()
 def show(name: Annotated[str, typer.Argument(help="An actor's id, name or any alias.")]) -> None:
     """Show an actor with its relations, each with its status and sources."""
-    with _user_errors():
-        store = open_store()
+    with _open() as store:
         actor = _resolve(store, name)
         profile = actor_profile(store, actor.id)
     out.print(f"[bold]{escape(actor.name)}[/]  ({actor.kind.value}, id {actor.id})")
@@ -200,11 +211,36 @@ def show(name: Annotated[str, typer.Argument(help="An actor's id, name or any al
         out.print()
 
 
+class StoreName(str, Enum):
+    EMBEDDED = "embedded"
+    NEO4J = "neo4j"
+
+
+@app.command()
+def copy(
+    to: Annotated[StoreName, typer.Option("--to", help="Where to copy: neo4j or embedded.")],
+) -> None:
+    """Copy the whole graph from the embedded store into Neo4j (NEO4J_URI), or back."""
+    with _user_errors():
+        settings = Settings()
+        embedded, neo4j = open_embedded(settings), open_neo4j(settings)
+        source, target = (embedded, neo4j) if to is StoreName.NEO4J else (neo4j, embedded)
+        try:
+            result = target.write(source.dump())
+        finally:
+            neo4j.close()
+    out.print(
+        f"copied the {source.name} store ({escape(source.location)}) into the "
+        f"{target.name} store ({escape(target.location)}): added {_count(result.added)}; "
+        f"updated {_count(result.updated)}; already there: {_count(result.unchanged)}"
+    )
+
+
 @app.command()
 def stats() -> None:
     """Say which store is in use and what it holds."""
-    with _user_errors():
-        s = open_store().stats()
+    with _open() as store:
+        s = store.stats()
     out.print(f"store: {s.store} ({escape(s.location)})")
     for kind in KINDS:
         out.print(f"  {kind:<13}{s.counts.get(kind, 0):>7}")

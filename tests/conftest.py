@@ -2,28 +2,70 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from actorgraph.graph import STORE_FILE
 from actorgraph.graph.memory import MemoryStore
+from actorgraph.graph.neo4j import Neo4jStore
+from actorgraph.graph.store import GraphStore
+from actorgraph.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = REPO / "examples" / "articles"
 DATA = REPO / "data"
 TLB_2020 = "doc-1308386b8c00cbd8"
+NEO4J = Settings()  # read before any test's monkeypatching hides NEO4J_URI
 ZH_2024 = "doc-ae222896fa0acd38"
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty ``ACTORGRAPH_DATA`` folder, selected for the code under test."""
+    """An empty ``ACTORGRAPH_DATA`` folder: the embedded store, for the code under test."""
     folder = tmp_path / "store"
     monkeypatch.setenv("ACTORGRAPH_DATA", str(folder))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
     return folder
 
 
 @pytest.fixture
 def store(data_dir: Path) -> MemoryStore:
     return MemoryStore(data_dir / STORE_FILE)
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings() -> Settings:
+    """The Neo4j the test command started (``NEO4J_URI``): required in CI, else may skip."""
+    settings = NEO4J
+    if not settings.neo4j_uri:
+        message = "NEO4J_URI is not set: `make test` starts a local Neo4j (scripts/neo4j)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs Neo4j: {message}")
+        pytest.skip(message)
+    return settings
+
+
+@pytest.fixture
+def neo4j_store(neo4j_settings: Settings) -> Iterator[Neo4jStore]:
+    """A Neo4j store on an emptied database."""
+    auth = (neo4j_settings.neo4j_username, neo4j_settings.neo4j_password.get_secret_value())
+    store = Neo4jStore(neo4j_settings.neo4j_uri or "", auth, neo4j_settings.neo4j_database)
+    wipe(store)
+    yield store
+    store.close()
+
+
+def wipe(store: Neo4jStore) -> None:
+    store._driver.execute_query("MATCH (n) DETACH DELETE n", database_=store.database)
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def any_store(request: pytest.FixtureRequest, data_dir: Path) -> GraphStore:
+    """Each store in turn: the contract suite runs unchanged on both."""
+    if request.param == "embedded":
+        return MemoryStore(data_dir / STORE_FILE)
+    store: Neo4jStore = request.getfixturevalue("neo4j_store")
+    return store

@@ -44,69 +44,29 @@ def small_batch() -> GraphBatch:
     )
 
 
-def test_a_write_is_read_back_by_a_new_process_view(store: MemoryStore) -> None:
+def test_a_write_is_read_back_from_the_file(store: MemoryStore) -> None:
     batch = small_batch()
-    result = store.write(batch)
-    assert result.added["actors"] == 3 and result.added["attestations"] == 1
+    store.write(batch)
     again = MemoryStore(store.path)
-    assert [a.id for a in again.actors()] == ["pmf", "reuters", "us"]
-    (claim,) = again.claims(involving="pmf")
-    assert claim.claim == batch.claims[0]
-    assert claim.attestations == tuple(batch.attestations)
-    assert again.document(batch.documents[0].id) == batch.documents[0]
-    assert again.stats().counts == {
-        "actors": 3,
-        "events": 0,
-        "documents": 1,
-        "claims": 1,
-        "attestations": 1,
-        "mentions": 0,
-    }
+    assert again.dump() == store.dump()
+    assert again.dump().claims == batch.claims
 
 
-def test_writing_the_same_batch_twice_changes_nothing(store: MemoryStore) -> None:
+def test_writing_the_same_batch_twice_leaves_the_file_as_it_was(store: MemoryStore) -> None:
     store.write(small_batch())
     before = store.path.read_bytes()
-    result = store.write(small_batch())
-    assert not result.changed
-    assert result.unchanged["claims"] == 1
+    assert not store.write(small_batch()).changed
     assert store.path.read_bytes() == before
 
 
-def test_an_edited_actor_is_updated(store: MemoryStore) -> None:
-    store.write(small_batch())
-    result = store.write(
-        GraphBatch(actors=[Actor(id="us", name="United States", kind="state", aliases=("USA",))])
-    )
-    assert result.updated["actors"] == 1
-    assert store.actor("us") is not None and store.actor("us").aliases == ("USA",)  # type: ignore[union-attr]
-
-
-def test_a_dangling_reference_writes_nothing(store: MemoryStore) -> None:
+def test_a_refused_write_leaves_the_file_as_it_was(store: MemoryStore) -> None:
     store.write(GraphBatch(actors=[Actor(id="us", name="United States", kind="state")]))
     before = store.path.read_bytes()
     batch = small_batch()
-    batch.actors = batch.actors[:1]  # pmf and reuters are missing
-    with pytest.raises(IntegrityError, match=r"unknown actor 'pmf'.*unknown actor 'reuters'"):
+    batch.actors = batch.actors[:1]
+    with pytest.raises(IntegrityError):
         store.write(batch)
     assert store.path.read_bytes() == before
-    assert MemoryStore(store.path).stats().counts["claims"] == 0
-    assert store.stats().counts["documents"] == 0  # the in-memory view is untouched too
-
-
-def test_a_claim_nobody_made_is_refused(store: MemoryStore) -> None:
-    batch = small_batch()
-    batch.attestations = []
-    with pytest.raises(IntegrityError, match="has no attestation"):
-        store.write(batch)
-
-
-def test_an_id_cannot_be_both_actor_and_event(store: MemoryStore) -> None:
-    store.write(GraphBatch(actors=[Actor(id="taji", name="Taji", kind="organisation")]))
-    from actorgraph.graph.model import Event
-
-    with pytest.raises(IntegrityError, match="clashes"):
-        store.write(GraphBatch(events=[Event(id="taji", kind="strike")]))
 
 
 def test_writes_from_another_process_are_seen(store: MemoryStore) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from actorgraph.errors import ActorGraphError
 from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.graph.store import GraphStore
@@ -25,7 +26,23 @@ def open_store(settings: Settings | None = None) -> GraphStore:
     'embedded'
     """
     settings = settings or Settings()
-    if settings.neo4j_uri:
-        auth = (settings.neo4j_username, settings.neo4j_password.get_secret_value())
-        return Neo4jStore(settings.neo4j_uri, auth, settings.neo4j_database)
+    return open_neo4j(settings) if settings.neo4j_uri else open_embedded(settings)
+
+
+def open_embedded(settings: Settings) -> MemoryStore:
+    """The embedded store under ``settings.data_dir``, whatever ``NEO4J_URI`` says."""
     return MemoryStore(settings.data_dir / STORE_FILE)
+
+
+def open_neo4j(settings: Settings) -> Neo4jStore:
+    """The Neo4j store ``NEO4J_URI`` names.
+
+    Raises
+    ------
+    ActorGraphError
+        If ``NEO4J_URI`` is not set, or the server is unreachable.
+    """
+    if not settings.neo4j_uri:
+        raise ActorGraphError("NEO4J_URI is not set: say which Neo4j to use")
+    auth = (settings.neo4j_username, settings.neo4j_password.get_secret_value())
+    return Neo4jStore(settings.neo4j_uri, auth, settings.neo4j_database)

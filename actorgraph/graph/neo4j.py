@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, LiteralString, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverError, Neo4jError
 from neo4j.time import Date
 from pydantic import BaseModel
+from typing_extensions import LiteralString
 
 from actorgraph.errors import ActorGraphError
 from actorgraph.graph.model import (
@@ -52,6 +53,8 @@ CHUNK = 2000
 
 KIND_LABEL = {kind: "".join(w.title() for w in kind.value.split("_")) for kind in ActorKind}
 """``armed_group`` -> ``ArmedGroup``: the extra label each actor carries."""
+SCHEMES = frozenset(f"{b}{tls}" for b in ("bolt", "neo4j") for tls in ("", "+s", "+ssc"))
+"""Bolt URIs: a single server (``bolt``) or a routed cluster or Aura (``neo4j``)."""
 STANCE_TYPE = {Stance.REPORTED: "REPORTED", Stance.DENIED: "DENIED"}
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
@@ -141,7 +144,7 @@ _M = TypeVar("_M", bound=BaseModel)
 
 def _q(template: str, **names: str) -> LiteralString:
     """A query constant with schema names spliced in (names come from the closed enums only)."""
-    return cast(LiteralString, template.format(**names))
+    return template.format(**names)  # mypy treats LiteralString as str
 
 
 def _row(record: BaseModel) -> dict[str, Any]:
@@ -158,6 +161,10 @@ def _model(model: type[_M], props: dict[str, Any]) -> _M:
     """Properties back into a model: Neo4j dates become Python dates."""
     native = {k: (v.to_native() if isinstance(v, Date) else v) for k, v in props.items()}
     return model.model_validate(native)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
 
 
 def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
@@ -189,6 +196,12 @@ class Neo4jStore:
     def __init__(self, uri: str, auth: tuple[str, str], database: str = "neo4j") -> None:
         self.location = uri
         self.database = database
+        scheme = uri.split("://", 1)[0] if "://" in uri else ""
+        if scheme not in SCHEMES:
+            raise ActorGraphError(
+                f"NEO4J_URI {uri!r} is not usable: it must start with bolt:// or neo4j:// "
+                "(+s or +ssc for TLS)"
+            )
         try:
             self._driver: Driver = GraphDatabase.driver(
                 uri, auth=auth, notifications_min_severity="OFF"
@@ -205,7 +218,7 @@ class Neo4jStore:
             ) from None
         except (DriverError, Neo4jError, OSError) as exc:
             self._driver.close()
-            raise ActorGraphError(f"Neo4j at {uri} is unreachable: {exc}") from None
+            raise ActorGraphError(f"Neo4j at {uri} is unreachable: {_one_line(exc)}") from None
 
     def _create_schema(self) -> None:
         for statement in CONSTRAINTS:
@@ -227,7 +240,9 @@ class Neo4jStore:
             with self._driver.session(database=self.database) as session:
                 return session.execute_write(self._write, batch)
         except (DriverError, Neo4jError) as exc:
-            raise ActorGraphError(f"Neo4j at {self.location} refused the write: {exc}") from None
+            raise ActorGraphError(
+                f"Neo4j at {self.location} refused the write: {_one_line(exc)}"
+            ) from None
 
     def _write(self, tx: ManagedTransaction, batch: GraphBatch) -> WriteResult:
         _check(tx, batch)
@@ -266,7 +281,9 @@ class Neo4jStore:
                 query, params, database_=self.database, routing_=RoutingControl.READ
             )
         except (DriverError, Neo4jError) as exc:
-            raise ActorGraphError(f"Neo4j at {self.location} failed a read: {exc}") from None
+            raise ActorGraphError(
+                f"Neo4j at {self.location} failed a read: {_one_line(exc)}"
+            ) from None
         return [record.data() for record in records]
 
     def _nodes(self, model: type[_M], label: Label) -> list[_M]:

@@ -1,0 +1,166 @@
+"""What only Neo4j can show: transactions, constraints, reachability, copying."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from actorgraph.cli import app
+from actorgraph.errors import ActorGraphError
+from actorgraph.graph import STORE_FILE, neo4j
+from actorgraph.graph.memory import MemoryStore
+from actorgraph.graph.neo4j import Neo4jStore
+from actorgraph.loaders.articles import read_articles
+from actorgraph.loaders.pipeline import load_paths
+from actorgraph.settings import Settings
+from tests.conftest import ARTICLES, DATA, REPO
+from tests.test_contract import CORPUS_COUNTS
+
+runner = CliRunner()
+
+
+def count(store: Neo4jStore, query: str, **params: object) -> int:
+    records, _, _ = store._driver.execute_query(query, params, database_=store.database)
+    return int(records[0][0])
+
+
+def test_a_document_failing_half_way_leaves_nothing(
+    neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_paths(neo4j_store, [DATA / "actors.yaml"])
+    # The mentions are written after the document itself, in the same
+    # transaction; make that statement fail at run time inside Neo4j.
+    monkeypatch.setattr(
+        neo4j, "MERGE_MENTIONS", "UNWIND $rows AS row WITH row WHERE 1 / 0 = 1 RETURN row"
+    )
+    path = ARTICLES / "2020-01-04-round-two-taji-strikes.md"
+    (outcome,) = load_paths(neo4j_store, [path])
+    assert outcome.error is not None
+    assert "refused the write" in str(outcome.error)
+    (doc,) = read_articles(path)
+    assert count(neo4j_store, "MATCH (d:Document {id: $id}) RETURN count(d)", id=doc.id) == 0
+    assert count(neo4j_store, "MATCH ()-[m:MENTIONS]->() RETURN count(m)") == 0
+    assert neo4j_store.stats().counts["actors"] == 49
+
+
+def test_the_constraints_exist_before_the_first_write(neo4j_store: Neo4jStore) -> None:
+    records, _, _ = neo4j_store._driver.execute_query(
+        "SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type RETURN *",
+        database_=neo4j_store.database,
+    )
+    unique = {
+        (r["labelsOrTypes"][0], r["properties"][0]) for r in records if "UNIQUENESS" in r["type"]
+    }
+    assert {
+        ("Actor", "id"),
+        ("Event", "id"),
+        ("Document", "id"),
+        ("Claim", "id"),
+        ("REPORTED", "id"),
+        ("DENIED", "id"),
+        ("MENTIONS", "id"),
+    } <= unique
+
+
+def test_actors_carry_their_kind_label_and_claims_their_status(neo4j_store: Neo4jStore) -> None:
+    load_paths(neo4j_store, [DATA, ARTICLES])
+    assert (
+        count(neo4j_store, "MATCH (n:Actor:Person {id: 'qassem-soleimani'}) RETURN count(n)") == 1
+    )
+    assert count(neo4j_store, "MATCH (n:Actor:ArmedGroup {id: 'pmf'}) RETURN count(n)") == 1
+    query = (
+        "MATCH (:Actor {id: 'united-states'})-[r:STRUCK]->(:Actor {id: 'pmf'}) "
+        "WHERE r.status = 'contested' RETURN count(r)"
+    )
+    assert count(neo4j_store, query) == 1
+
+
+def _cli_env(settings: Settings, data_dir: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "ACTORGRAPH_DATA": str(data_dir),
+        "NEO4J_URI": settings.neo4j_uri or "",
+        "NEO4J_USERNAME": settings.neo4j_username,
+        "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
+        "NEO4J_DATABASE": settings.neo4j_database,
+    }
+
+
+def test_two_cli_loads_at_once_leave_no_duplicate(
+    neo4j_store: Neo4jStore, neo4j_settings: Settings, tmp_path: Path
+) -> None:
+    env = _cli_env(neo4j_settings, tmp_path)
+    cmd = [sys.executable, "-m", "actorgraph", "load", str(DATA), str(ARTICLES)]
+    procs = [
+        subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, out + err
+        assert "Traceback" not in err
+    assert neo4j_store.stats().counts == CORPUS_COUNTS
+
+
+def test_copy_moves_the_embedded_graph_into_neo4j_and_back(
+    neo4j_store: Neo4jStore,
+    neo4j_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key, value in _cli_env(neo4j_settings, tmp_path / "a").items():
+        monkeypatch.setenv(key, value)
+    embedded = MemoryStore(tmp_path / "a" / STORE_FILE)
+    load_paths(embedded, [DATA, ARTICLES])
+    result = runner.invoke(app, ["copy", "--to", "neo4j"])
+    assert result.exit_code == 0, result.output
+    assert "added 49 actors, 6 events, 2 documents, 19 claims, 32 attestations" in result.output
+    assert neo4j_store.dump() == embedded.dump()
+    monkeypatch.setenv("ACTORGRAPH_DATA", str(tmp_path / "b"))
+    result = runner.invoke(app, ["copy", "--to", "embedded"])
+    assert result.exit_code == 0, result.output
+    assert MemoryStore(tmp_path / "b" / STORE_FILE).dump() == embedded.dump()
+
+
+def test_show_prints_the_same_from_both_stores(
+    neo4j_store: Neo4jStore, neo4j_settings: Settings, tmp_path: Path
+) -> None:
+    outputs = []
+    for env in (
+        _cli_env(neo4j_settings, tmp_path / "unused"),
+        {**_cli_env(neo4j_settings, tmp_path / "embedded"), "NEO4J_URI": ""},
+    ):
+        for args in (["load", str(DATA), str(ARTICLES)], ["show", "al-Muhandis"]):
+            proc = subprocess.run(
+                [sys.executable, "-m", "actorgraph", *args],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=REPO,
+            )
+        outputs.append(proc.stdout)
+    assert "was killed in the strike of 2020-01-03" in outputs[0]
+    assert outputs[0] == outputs[1]
+
+
+def test_an_unreachable_neo4j_is_one_line_and_a_non_zero_exit(data_dir: Path) -> None:
+    env = {**os.environ, "NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "actorgraph", "stats"], env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: Neo4j at bolt://127.0.0.1:9 is unreachable")
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_a_bad_uri_is_refused_clearly() -> None:
+    with pytest.raises(ActorGraphError, match="not usable"):
+        Neo4jStore("http://127.0.0.1:9", ("neo4j", "x"))
