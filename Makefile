@@ -1,6 +1,8 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 # Each installs what it needs first: uv (pinned) into .tools/, then the
-# locked dependencies into .venv/. Needs only Python >= 3.10, pip, git, make.
+# locked dependencies into .venv/. Needs only Python >= 3.10, pip, git, make;
+# `make test` also fetches and starts a local Neo4j 5.26 (scripts/neo4j),
+# installing Java 17 and Maven with apt-get if they are missing.
 
 PYTHON ?= python3
 UV_VERSION := 0.13.8
@@ -8,13 +10,16 @@ UV := .tools/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install neo4j clean
 
 demo: install
 	$(VENV)/bin/actorgraph demo
 
 test: install lint
-	$(VENV)/bin/pytest
+	scripts/with-neo4j $(VENV)/bin/pytest
+
+neo4j: install
+	$(VENV)/bin/python scripts/neo4j start
 
 lint: install
 	$(VENV)/bin/ruff check .

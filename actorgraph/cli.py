@@ -237,6 +237,19 @@ def copy(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the HTTP API (GET /health so far; OpenAPI at /docs)."""
+    import uvicorn
+
+    with _user_errors():
+        open_store().close()  # fail here, in one line, if the store is unusable
+    uvicorn.run("actorgraph.api.app:app", host=host, port=port)
+
+
+@app.command()
 def stats() -> None:
     """Say which store is in use and what it holds."""
     with _open() as store:
