@@ -27,13 +27,13 @@ from filelock import FileLock
 
 from actorgraph.errors import ActorGraphError
 from actorgraph.graph.model import (
+    ATTESTATION_TYPES,
     Actor,
     Attestation,
     Claim,
     Document,
     Event,
     Mention,
-    Stance,
 )
 from actorgraph.graph.store import (
     KINDS,
@@ -53,7 +53,6 @@ _NODE_LABEL: dict[str, Label] = {
     "documents": "Document",
     "claims": "Claim",
 }
-_STANCE_TYPE = {Stance.REPORTED: "REPORTED", Stance.DENIED: "DENIED"}
 
 
 class MemoryStore:
@@ -142,8 +141,7 @@ class MemoryStore:
             check_batch(batch, self._has)
             result = WriteResult()
             for kind, record in batch.records():
-                outcome = self._put(kind, record)
-                getattr(result, outcome)[kind] += 1
+                result.count(kind, *self._put(kind, record))
             if result.changed:
                 try:
                     self._persist()
@@ -156,8 +154,8 @@ class MemoryStore:
         node = self._graph.nodes.get(node_id)
         return node is not None and node["label"] == label
 
-    def _put(self, kind: str, record: Record) -> str:
-        """Store one record; say whether it was added, updated or unchanged."""
+    def _put(self, kind: str, record: Record) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """Store one record; return its stored data before and after."""
         data = record.model_dump(mode="json")
         g = self._graph
         if kind in _NODE_LABEL:
@@ -171,17 +169,17 @@ class MemoryStore:
                     type=record.predicate.rel_type,
                     claim=record.id,
                 )
-            return _outcome(old, data)
+            return old, data
         if isinstance(record, Attestation):
             ends = (record.speaker, record.claim, record.id)
-            attrs = {"type": _STANCE_TYPE[record.stance], "data": data}
+            attrs = {"type": record.stance.rel_type, "data": data}
         else:
             assert isinstance(record, Mention)
             ends = (record.document, record.actor, record.id)
             attrs = {"type": "MENTIONS", "data": data}
         old = g.edges[ends]["data"] if g.has_edge(*ends) else None
         g.add_edge(*ends, **attrs)
-        return _outcome(old, data)
+        return old, data
 
     # -- reads -------------------------------------------------------------
 
@@ -224,7 +222,7 @@ class MemoryStore:
         atts = [
             Attestation.model_validate(attrs["data"])
             for _, _, attrs in self._graph.in_edges(claim_id, data=True)
-            if attrs["type"] in _STANCE_TYPE.values()
+            if attrs["type"] in ATTESTATION_TYPES
         ]
         return tuple(sorted(atts, key=lambda a: a.id))
 
@@ -245,7 +243,7 @@ class MemoryStore:
         for _, _, attrs in sorted(
             self._graph.edges(data=True), key=lambda e: e[2].get("data", {}).get("id", "")
         ):
-            if attrs["type"] in _STANCE_TYPE.values():
+            if attrs["type"] in ATTESTATION_TYPES:
                 edges["attestations"].append(attrs["data"])
             elif attrs["type"] == "MENTIONS":
                 edges["mentions"].append(attrs["data"])
@@ -264,7 +262,7 @@ class MemoryStore:
         for _, attrs in self._graph.nodes(data=True):
             counts[f"{attrs['label'].lower()}s"] += 1
         for _, _, attrs in self._graph.edges(data=True):
-            if attrs["type"] in _STANCE_TYPE.values():
+            if attrs["type"] in ATTESTATION_TYPES:
                 counts["attestations"] += 1
             elif attrs["type"] == "MENTIONS":
                 counts["mentions"] += 1
@@ -273,8 +271,3 @@ class MemoryStore:
 
     def close(self) -> None:
         """Nothing to release: every write is already on disk."""
-
-
-def _outcome(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
-    """Whether a put added, updated or left a record as it was."""
-    return "added" if old is None else "unchanged" if old == new else "updated"

@@ -79,6 +79,14 @@ class Stance(str, Enum):
     REPORTED = "reported"
     DENIED = "denied"
 
+    @property
+    def rel_type(self) -> str:
+        """The relationship type from speaker to claim: ``REPORTED`` or ``DENIED``."""
+        return self.value.upper()
+
+
+ATTESTATION_TYPES = frozenset(s.rel_type for s in Stance)
+
 
 class Status(str, Enum):
     """A claim's status, derived from its attestations by :func:`derive_status`."""

@@ -16,9 +16,9 @@ so the same code runs on a single server, a cluster or Aura.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverError, Neo4jError
@@ -28,6 +28,7 @@ from typing_extensions import LiteralString
 
 from actorgraph.errors import ActorGraphError
 from actorgraph.graph.model import (
+    ATTESTATION_TYPES,
     Actor,
     ActorKind,
     Attestation,
@@ -36,7 +37,6 @@ from actorgraph.graph.model import (
     Event,
     Mention,
     Predicate,
-    Stance,
 )
 from actorgraph.graph.store import (
     KINDS,
@@ -55,7 +55,6 @@ KIND_LABEL = {kind: "".join(w.title() for w in kind.value.split("_")) for kind i
 """``armed_group`` -> ``ArmedGroup``: the extra label each actor carries."""
 SCHEMES = frozenset(f"{b}{tls}" for b in ("bolt", "neo4j") for tls in ("", "+s", "+ssc"))
 """Bolt URIs: a single server (``bolt``) or a routed cluster or Aura (``neo4j``)."""
-STANCE_TYPE = {Stance.REPORTED: "REPORTED", Stance.DENIED: "DENIED"}
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (n:Actor) REQUIRE n.id IS UNIQUE",
@@ -249,7 +248,9 @@ class Neo4jStore:
         result = WriteResult()
         for kind, records in ((k, getattr(batch, k)) for k in KINDS):
             if records:
-                _count(result, kind, records, _existing(tx, kind, [r.id for r in records]))
+                existing = _existing(tx, kind, [r.id for r in records])
+                for record in records:
+                    result.count(kind, existing.get(record.id), record)
         for kind_value, actors in _group(batch.actors, lambda a: a.kind).items():
             _run(
                 tx,
@@ -267,7 +268,7 @@ class Neo4jStore:
             query = _q(MERGE_CLAIM_EDGES, object_label=object_label, type=predicate.rel_type)
             _run(tx, query, [_row(c) for c in claims])
         for stance, atts in _group(batch.attestations, lambda a: a.stance).items():
-            _run(tx, _q(MERGE_ATTESTATIONS, type=STANCE_TYPE[stance]), [_row(a) for a in atts])
+            _run(tx, _q(MERGE_ATTESTATIONS, type=stance.rel_type), [_row(a) for a in atts])
         _run(tx, MERGE_MENTIONS, [_row(m) for m in batch.mentions])
         touched = sorted({c.id for c in batch.claims} | {a.claim for a in batch.attestations})
         _refresh_status(tx, touched)
@@ -319,7 +320,7 @@ class Neo4jStore:
     def dump(self) -> GraphBatch:
         rels = {
             t: [r["props"] for r in self._read(_q(ALL_RELS, type=t))]
-            for t in (*STANCE_TYPE.values(), "MENTIONS")
+            for t in (*sorted(ATTESTATION_TYPES), "MENTIONS")
         }
         return GraphBatch(
             actors=self.actors(),
@@ -327,7 +328,7 @@ class Neo4jStore:
             documents=self._nodes(Document, "Document"),
             claims=self._nodes(Claim, "Claim"),
             attestations=sorted(
-                (_model(Attestation, p) for t in STANCE_TYPE.values() for p in rels[t]),
+                (_model(Attestation, p) for t in sorted(ATTESTATION_TYPES) for p in rels[t]),
                 key=lambda a: a.id,
             ),
             mentions=[_model(Mention, p) for p in rels["MENTIONS"]],
@@ -339,7 +340,7 @@ class Neo4jStore:
             for kind, (label, _) in _NODE_KINDS.items()
         }
         counts["attestations"] = sum(
-            self._read(_q(COUNT_RELS, type=t))[0]["n"] for t in STANCE_TYPE.values()
+            self._read(_q(COUNT_RELS, type=t))[0]["n"] for t in sorted(ATTESTATION_TYPES)
         )
         counts["mentions"] = self._read(_q(COUNT_RELS, type="MENTIONS"))[0]["n"]
         statuses = {r["status"]: r["n"] for r in self._read(COUNT_STATUSES)}
@@ -385,22 +386,13 @@ def _existing(tx: ManagedTransaction, kind: str, ids: list[str]) -> dict[str, Ba
         label, model = _NODE_KINDS[kind]
         queries = [(_q(EXISTING_NODES, label=label), model)]
     elif kind == "attestations":
-        queries = [(_q(EXISTING_RELS, type=t), Attestation) for t in STANCE_TYPE.values()]
+        queries = [(_q(EXISTING_RELS, type=t), Attestation) for t in sorted(ATTESTATION_TYPES)]
     else:
         queries = [(_q(EXISTING_RELS, type="MENTIONS"), Mention)]
     for query, model in queries:
         for record in tx.run(query, ids=ids):
             found[record["id"]] = _model(model, record["props"])
     return found
-
-
-def _count(
-    result: WriteResult, kind: str, records: Sequence[BaseModel], existing: dict[str, BaseModel]
-) -> None:
-    for record in records:
-        old = existing.get(record.id)  # type: ignore[attr-defined]
-        outcome = "added" if old is None else "unchanged" if old == record else "updated"
-        cast(Counter[str], getattr(result, outcome))[kind] += 1
 
 
 def _refresh_status(tx: ManagedTransaction, claim_ids: list[str]) -> None:

@@ -65,6 +65,11 @@ class WriteResult:
     def changed(self) -> bool:
         return bool(+self.added or +self.updated)
 
+    def count(self, kind: str, old: object | None, new: object) -> None:
+        """Count one record put: added if there was none, unchanged if equal, else updated."""
+        outcome = self.added if old is None else self.unchanged if old == new else self.updated
+        outcome[kind] += 1
+
     def merge(self, other: WriteResult) -> None:
         self.added.update(other.added)
         self.updated.update(other.updated)
