@@ -51,3 +51,19 @@ class NotFoundError(ActorGraphError):
 
 class IntegrityError(ActorGraphError):
     """A write that would break the graph: a dangling reference or an id clash."""
+
+
+class UnavailableError(ActorGraphError):
+    """The store cannot answer now (Neo4j down or unreachable); the same request may work later."""
+
+
+class UnsupportedError(ActorGraphError):
+    """Something this store cannot do, such as raw Cypher on the embedded store."""
+
+
+class QueryRefusedError(ActorGraphError):
+    """A query the read-only Cypher endpoint will not run (a write, LOAD CSV, a procedure...)."""
+
+
+class QueryTimeoutError(ActorGraphError):
+    """A query that ran past its time limit and was stopped."""

@@ -28,6 +28,20 @@ class Settings(BaseSettings):
     neo4j_uri
         ``bolt://`` or ``neo4j://`` (``+s`` for TLS) URI of a Neo4j server,
         cluster or Aura instance; unset means the embedded store.
+    api_key
+        ``ACTORGRAPH_API_KEY``: when set, write endpoints need
+        ``Authorization: Bearer <key>``; required to listen beyond loopback.
+    protect_reads
+        ``ACTORGRAPH_PROTECT_READS``: read endpoints need the key too.
+    cors_origins
+        ``ACTORGRAPH_CORS_ORIGINS``: comma-separated origins allowed by CORS
+        (none by default).
+    max_body_bytes
+        ``ACTORGRAPH_MAX_BODY_BYTES``: larger request bodies get 413.
+    cypher_timeout
+        ``ACTORGRAPH_CYPHER_TIMEOUT``: seconds a ``POST /cypher`` query may run.
+    cypher_max_rows
+        ``ACTORGRAPH_CYPHER_MAX_ROWS``: rows ``POST /cypher`` returns at most.
     """
 
     model_config = SettingsConfigDict(extra="ignore")
@@ -40,3 +54,15 @@ class Settings(BaseSettings):
     neo4j_username: str = Field(default="neo4j", validation_alias="NEO4J_USERNAME")
     neo4j_password: SecretStr = Field(default=SecretStr(""), validation_alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+    api_key: SecretStr | None = Field(default=None, validation_alias="ACTORGRAPH_API_KEY")
+    protect_reads: bool = Field(default=False, validation_alias="ACTORGRAPH_PROTECT_READS")
+    cors_origins: str = Field(default="", validation_alias="ACTORGRAPH_CORS_ORIGINS")
+    max_body_bytes: int = Field(
+        default=2 * 1024 * 1024, gt=0, validation_alias="ACTORGRAPH_MAX_BODY_BYTES"
+    )
+    cypher_timeout: float = Field(default=10.0, gt=0, validation_alias="ACTORGRAPH_CYPHER_TIMEOUT")
+    cypher_max_rows: int = Field(default=1000, gt=0, validation_alias="ACTORGRAPH_CYPHER_MAX_ROWS")
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]

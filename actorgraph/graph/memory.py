@@ -195,6 +195,12 @@ class MemoryStore:
         self._refresh()
         return self._graph.nodes[node_id]["data"] if self._has(label, node_id) else None
 
+    def view(self) -> nx.MultiDiGraph:
+        """The current graph, read-only: what the named queries traverse on this store."""
+        self._refresh()
+        view: nx.MultiDiGraph = self._graph.copy(as_view=True)
+        return view
+
     def actors(self) -> list[Actor]:
         return [Actor.model_validate(d) for d in self._records("Actor")]
 

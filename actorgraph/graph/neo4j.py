@@ -21,12 +21,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
-from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverError, Neo4jError
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConfigurationError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 from neo4j.time import Date
 from pydantic import BaseModel
 from typing_extensions import LiteralString
 
-from actorgraph.errors import ActorGraphError
+from actorgraph.errors import ActorGraphError, UnavailableError
 from actorgraph.graph.model import (
     ATTESTATION_TYPES,
     Actor,
@@ -238,6 +246,10 @@ class Neo4jStore:
         try:
             with self._driver.session(database=self.database) as session:
                 return session.execute_write(self._write, batch)
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise UnavailableError(
+                f"Neo4j at {self.location} is unreachable: {_one_line(exc)}"
+            ) from None
         except (DriverError, Neo4jError) as exc:
             raise ActorGraphError(
                 f"Neo4j at {self.location} refused the write: {_one_line(exc)}"
@@ -276,11 +288,22 @@ class Neo4jStore:
 
     # -- reads -------------------------------------------------------------
 
-    def _read(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+    def read(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        """Run one of the project's read queries (a constant), routed as a read.
+
+        Raises
+        ------
+        UnavailableError
+            If Neo4j cannot be reached; the driver reconnects on a later call.
+        """
         try:
             records, _, _ = self._driver.execute_query(
                 query, params, database_=self.database, routing_=RoutingControl.READ
             )
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise UnavailableError(
+                f"Neo4j at {self.location} is unreachable: {_one_line(exc)}"
+            ) from None
         except (DriverError, Neo4jError) as exc:
             raise ActorGraphError(
                 f"Neo4j at {self.location} failed a read: {_one_line(exc)}"
@@ -288,10 +311,10 @@ class Neo4jStore:
         return [record.data() for record in records]
 
     def _nodes(self, model: type[_M], label: Label) -> list[_M]:
-        return [_model(model, r["props"]) for r in self._read(_q(NODES, label=label))]
+        return [_model(model, r["props"]) for r in self.read(_q(NODES, label=label))]
 
     def _node(self, model: type[_M], label: Label, node_id: str) -> _M | None:
-        rows = self._read(_q(NODE, label=label), id=node_id)
+        rows = self.read(_q(NODE, label=label), id=node_id)
         return _model(model, rows[0]["props"]) if rows else None
 
     def actors(self) -> list[Actor]:
@@ -308,18 +331,18 @@ class Neo4jStore:
 
     def claims(self, involving: str | None = None) -> list[AttestedClaim]:
         rows = (
-            self._read(ALL_CLAIMS)
+            self.read(ALL_CLAIMS)
             if involving is None
-            else self._read(CLAIMS_INVOLVING, id=involving)
+            else self.read(CLAIMS_INVOLVING, id=involving)
         )
         return [_attested(row) for row in rows]
 
     def mentions(self, document_id: str) -> list[Mention]:
-        return [_model(Mention, r["props"]) for r in self._read(MENTIONS_OF, id=document_id)]
+        return [_model(Mention, r["props"]) for r in self.read(MENTIONS_OF, id=document_id)]
 
     def dump(self) -> GraphBatch:
         rels = {
-            t: [r["props"] for r in self._read(_q(ALL_RELS, type=t))]
+            t: [r["props"] for r in self.read(_q(ALL_RELS, type=t))]
             for t in (*sorted(ATTESTATION_TYPES), "MENTIONS")
         }
         return GraphBatch(
@@ -336,14 +359,14 @@ class Neo4jStore:
 
     def stats(self) -> GraphStats:
         counts = {
-            kind: self._read(_q(COUNT_NODES, label=label))[0]["n"]
+            kind: self.read(_q(COUNT_NODES, label=label))[0]["n"]
             for kind, (label, _) in _NODE_KINDS.items()
         }
         counts["attestations"] = sum(
-            self._read(_q(COUNT_RELS, type=t))[0]["n"] for t in sorted(ATTESTATION_TYPES)
+            self.read(_q(COUNT_RELS, type=t))[0]["n"] for t in sorted(ATTESTATION_TYPES)
         )
-        counts["mentions"] = self._read(_q(COUNT_RELS, type="MENTIONS"))[0]["n"]
-        statuses = {r["status"]: r["n"] for r in self._read(COUNT_STATUSES)}
+        counts["mentions"] = self.read(_q(COUNT_RELS, type="MENTIONS"))[0]["n"]
+        statuses = {r["status"]: r["n"] for r in self.read(COUNT_STATUSES)}
         return GraphStats(self.name, self.location, {k: counts[k] for k in KINDS}, statuses)
 
 
