@@ -5,7 +5,8 @@ claim (``label`` plus the record under ``data``); a traversal edge
 ``COMMANDS``/``PART_OF``/``STRUCK``/``KILLED_IN`` from a claim's subject to
 its object, keyed by the claim id; ``REPORTED``/``DENIED`` edges from a
 speaker to a claim, keyed by the attestation id; ``MENTIONS`` edges from a
-document to an actor.
+document to an actor; ``IN_EVENT`` from a claim to its event (the index
+Neo4j keeps on ``Claim.event``).
 
 Every write is durable when it returns: the whole graph is written to a
 temporary file beside the store, fsynced, and renamed over it, so a crash
@@ -47,6 +48,7 @@ from actorgraph.graph.store import (
 )
 
 FORMAT = "actorgraph-embedded/1"
+IN_EVENT = "IN_EVENT"
 _NODE_LABEL: dict[str, Label] = {
     "actors": "Actor",
     "events": "Event",
@@ -169,6 +171,8 @@ class MemoryStore:
                     type=record.predicate.rel_type,
                     claim=record.id,
                 )
+                if record.event is not None:
+                    g.add_edge(record.id, record.event, key=IN_EVENT, type=IN_EVENT)
             return old, data
         if isinstance(record, Attestation):
             ends = (record.speaker, record.claim, record.id)

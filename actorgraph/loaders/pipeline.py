@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from actorgraph.errors import ActorGraphError, InputError
-from actorgraph.graph.model import Mention
+from actorgraph.graph.model import Document, Mention
 from actorgraph.graph.store import GraphBatch, GraphStore, WriteResult
 from actorgraph.loaders.articles import JSONL_SUFFIXES, TEXT_SUFFIXES, read_articles
 from actorgraph.loaders.curated import YAML_SUFFIXES, CuratedFile, read_curated
@@ -106,8 +106,13 @@ def load_paths(
 
 
 def _article_batch(path: Path, index: AliasIndex) -> GraphBatch:
-    batch = GraphBatch(documents=read_articles(path))
-    for doc in batch.documents:
+    return article_batch(read_articles(path), index)
+
+
+def article_batch(documents: list[Document], index: AliasIndex) -> GraphBatch:
+    """Documents with the mentions of known actors found in their text."""
+    batch = GraphBatch(documents=documents)
+    for doc in documents:
         batch.mentions += [
             Mention(
                 document=doc.id,
@@ -119,6 +124,17 @@ def _article_batch(path: Path, index: AliasIndex) -> GraphBatch:
             for m in index.find(doc.text)
         ]
     return batch
+
+
+def load_documents(
+    store: GraphStore, documents: list[Document]
+) -> tuple[GraphBatch, WriteResult]:
+    """Write articles given as documents (as ``POST /documents`` does) in one batch.
+
+    Returns the batch written, with the mentions found, and what the write did.
+    """
+    batch = article_batch(documents, AliasIndex(store.actors()))
+    return batch, store.write(batch)
 
 
 def _write(store: GraphStore, path: Path, make: Callable[[], GraphBatch]) -> FileOutcome:
