@@ -1,0 +1,132 @@
+"""What the named queries return: plain pydantic shapes, serialisable as they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from actorgraph.graph.model import Actor, Event, Predicate, Stance, Status
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Ref(_Shape):
+    """An actor or an event, with a name to show."""
+
+    id: str
+    name: str
+    kind: str = Field(description="The actor's kind, or `event`.")
+
+
+class DocumentRef(_Shape):
+    """A document's metadata, without its text."""
+
+    id: str
+    title: str
+    publisher: str | None = None
+    author: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    source: str | None = None
+
+
+class Said(_Shape):
+    """One attestation: who said it, for or against, where, when and in which words."""
+
+    id: str
+    speaker: Ref
+    stance: Stance
+    hedged: bool
+    quote: str
+    start: int = Field(description="Offset of the quote in the document's text.")
+    end: int
+    date: dt.date | None = Field(description="The document's publication date.")
+    document: DocumentRef
+
+
+class ClaimView(_Shape):
+    """A claim with its status and everything said about it."""
+
+    id: str
+    subject: Ref
+    predicate: Predicate
+    object: Ref
+    event: Ref | None
+    status: Status
+    attestations: list[Said]
+
+
+class Node(_Shape):
+    id: str
+    name: str
+    kind: str = Field(description="The actor's kind, or `event`.")
+    depth: int = Field(
+        description="Hops from where the query started; in a command chain, levels up (+) "
+        "or down (-)."
+    )
+
+
+class Edge(_Shape):
+    """A claim drawn as a relationship between two nodes."""
+
+    claim: str
+    source: str
+    target: str
+    predicate: Predicate
+    status: Status
+    attestations: int
+
+
+class Subgraph(_Shape):
+    """Nodes and the claims between them; ``truncated`` when the cap left nodes out."""
+
+    nodes: list[Node]
+    edges: list[Edge]
+    truncated: bool = False
+    omitted: int = Field(0, description="Nodes found but left out by the cap.")
+
+
+class Path(_Shape):
+    nodes: list[str]
+    edges: list[Edge] = Field(description="One per step, with the claim it rests on.")
+
+
+class Paths(_Shape):
+    """The shortest paths between two actors (all of them, up to a limit)."""
+
+    source: Ref
+    target: Ref
+    hops: int | None = Field(description="Length of the shortest paths; null when none.")
+    paths: list[Path]
+    nodes: list[Node]
+    truncated: bool = False
+
+
+class SearchHit(_Shape):
+    actor: Actor
+    score: float = Field(description="0-100; 100 is an exact name or alias.")
+    matched: str = Field(description="The name or alias that matched best.")
+
+
+class ActorDetail(_Shape):
+    actor: Actor
+    documents: int = Field(description="Documents that name the actor.")
+    claims: dict[str, int] = Field(description="Claims about the actor, by status.")
+    relations: dict[str, int] = Field(description="Claims about the actor, by predicate.")
+
+
+class EventDetail(_Shape):
+    """An event with every claim made about it and who made it."""
+
+    event: Event
+    claims: list[ClaimView]
+
+
+class GraphStatistics(_Shape):
+    store: str
+    location: str
+    counts: dict[str, int]
+    statuses: dict[str, int]
