@@ -108,8 +108,8 @@ class MemoryStore:
         assert isinstance(graph, nx.MultiDiGraph)
         return graph
 
-    def _persist(self) -> None:
-        data = nx.node_link_data(self._graph, edges="edges")
+    def _persist(self, graph: nx.MultiDiGraph) -> None:
+        data = nx.node_link_data(graph, edges="edges")
         data["nodes"].sort(key=lambda n: n["id"])
         data["edges"].sort(key=lambda e: (e["source"], e["target"], e["key"]))
         payload = {"format": FORMAT, "graph": data}
@@ -137,53 +137,27 @@ class MemoryStore:
     # -- writes ------------------------------------------------------------
 
     def write(self, batch: GraphBatch) -> WriteResult:
-        """Apply ``batch`` whole and persist it, or raise and change nothing."""
+        """Apply ``batch`` whole and persist it, or raise and change nothing.
+
+        The batch goes into a copy of the graph, which replaces the current
+        one only once it is on disk: readers in other threads keep a whole
+        graph, and a failed write leaves nothing behind.
+        """
         with self._lock:
             self._refresh()
             check_batch(batch, self._has)
+            graph = self._graph.copy()
             result = WriteResult()
             for kind, record in batch.records():
-                result.count(kind, *self._put(kind, record))
+                result.count(kind, *_put(graph, kind, record))
             if result.changed:
-                try:
-                    self._persist()
-                except BaseException:
-                    self._refresh(force=True)  # drop the unsaved change
-                    raise
+                self._persist(graph)
+                self._graph = graph
             return result
 
     def _has(self, label: Label, node_id: str) -> bool:
         node = self._graph.nodes.get(node_id)
         return node is not None and node["label"] == label
-
-    def _put(self, kind: str, record: Record) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-        """Store one record; return its stored data before and after."""
-        data = record.model_dump(mode="json")
-        g = self._graph
-        if kind in _NODE_LABEL:
-            old = g.nodes[record.id]["data"] if record.id in g else None
-            g.add_node(record.id, label=_NODE_LABEL[kind], data=data)
-            if isinstance(record, Claim):
-                g.add_edge(
-                    record.subject,
-                    record.object,
-                    key=record.id,
-                    type=record.predicate.rel_type,
-                    claim=record.id,
-                )
-                if record.event is not None:
-                    g.add_edge(record.id, record.event, key=IN_EVENT, type=IN_EVENT)
-            return old, data
-        if isinstance(record, Attestation):
-            ends = (record.speaker, record.claim, record.id)
-            attrs = {"type": record.stance.rel_type, "data": data}
-        else:
-            assert isinstance(record, Mention)
-            ends = (record.document, record.actor, record.id)
-            attrs = {"type": "MENTIONS", "data": data}
-        old = g.edges[ends]["data"] if g.has_edge(*ends) else None
-        g.add_edge(*ends, **attrs)
-        return old, data
 
     # -- reads -------------------------------------------------------------
 
@@ -281,3 +255,34 @@ class MemoryStore:
 
     def close(self) -> None:
         """Nothing to release: every write is already on disk."""
+
+
+def _put(
+    g: nx.MultiDiGraph, kind: str, record: Record
+) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """Store one record; return its stored data before and after."""
+    data = record.model_dump(mode="json")
+    if kind in _NODE_LABEL:
+        old = g.nodes[record.id]["data"] if record.id in g else None
+        g.add_node(record.id, label=_NODE_LABEL[kind], data=data)
+        if isinstance(record, Claim):
+            g.add_edge(
+                record.subject,
+                record.object,
+                key=record.id,
+                type=record.predicate.rel_type,
+                claim=record.id,
+            )
+            if record.event is not None:
+                g.add_edge(record.id, record.event, key=IN_EVENT, type=IN_EVENT)
+        return old, data
+    if isinstance(record, Attestation):
+        ends = (record.speaker, record.claim, record.id)
+        attrs = {"type": record.stance.rel_type, "data": data}
+    else:
+        assert isinstance(record, Mention)
+        ends = (record.document, record.actor, record.id)
+        attrs = {"type": "MENTIONS", "data": data}
+    old = g.edges[ends]["data"] if g.has_edge(*ends) else None
+    g.add_edge(*ends, **attrs)
+    return old, data
