@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
+from actorgraph.api.access import is_loopback
 from actorgraph.errors import ActorGraphError, NotFoundError
 from actorgraph.graph import open_embedded, open_neo4j, open_store
 from actorgraph.graph.model import Actor, Event, Predicate, Stance
@@ -137,8 +138,11 @@ def load(
 
 
 @app.command()
-def demo() -> None:
-    """Load the curated actors and the founding corpus, then say what to try next."""
+def demo(
+    serve: Annotated[bool, typer.Option(help="Start the API afterwards (Ctrl-C stops it).")] = True,
+    port: Annotated[int, typer.Option(help="Port for the API.")] = 8000,
+) -> None:
+    """Load the curated actors and the founding corpus, say what to try, and start the API."""
     with _user_errors():
         missing = [p for p in DEMO_PATHS if not p.is_dir()]
         if missing:
@@ -156,6 +160,21 @@ def demo() -> None:
         ("stats", "what the store holds, claims by status"),
     ]:
         out.print(f"  {escape(prog)} {escape(args):<32} {why}")
+    if not serve:
+        return
+    base = f"http://127.0.0.1:{port}"
+    out.print("\nThe API, in your browser:")
+    for path, why in [
+        ("/docs", "every endpoint, with examples to try"),
+        ("/search?q=Kata'ib%20Hizbollah", "actor search, in any spelling"),
+        ("/claims/contested", "claims one side reports and the other denies"),
+        ("/actors/kataib-hezbollah/chain", "its command chain, up to the PMF"),
+        ("/paths?source=centcom&target=wissam-al-saadi", "how CENTCOM and al-Saadi connect"),
+        ("/queries", "the named queries and their Cypher"),
+    ]:
+        out.print(f"  {base}{path:<48} {why}")
+    out.print("Press Ctrl-C to stop the API.\n")
+    _run_api("127.0.0.1", port)
 
 
 @app.command()
@@ -241,12 +260,25 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the HTTP API (GET /health so far; OpenAPI at /docs)."""
+    """Serve the HTTP API (OpenAPI at /docs); beyond loopback only with ACTORGRAPH_API_KEY set."""
+    with _user_errors():
+        _check_listen(host, Settings())
+        open_store().close()  # fail here, in one line, if the store is unusable
+    _run_api(host, port)
+
+
+def _check_listen(host: str, settings: Settings) -> None:
+    if not is_loopback(host) and settings.api_key is None:
+        raise ActorGraphError(
+            f"refusing to listen on {host} without an API key: set ACTORGRAPH_API_KEY "
+            "(writes then need Authorization: Bearer <key>), or listen on 127.0.0.1"
+        )
+
+
+def _run_api(host: str, port: int) -> None:
     import uvicorn
 
-    with _user_errors():
-        open_store().close()  # fail here, in one line, if the store is unusable
-    uvicorn.run("actorgraph.api.app:app", host=host, port=port)
+    uvicorn.run("actorgraph.api.app:create_app", factory=True, host=host, port=port)
 
 
 @app.command()

@@ -25,12 +25,12 @@ def run(*args: str, code: int = 0) -> str:
 
 @pytest.fixture
 def loaded(data_dir: Path) -> MemoryStore:
-    run("demo")
+    run("demo", "--no-serve")
     return MemoryStore(data_dir / STORE_FILE)
 
 
 def test_demo_loads_the_founding_corpus_and_prints_counts(data_dir: Path) -> None:
-    output = run("demo")
+    output = run("demo", "--no-serve")
     assert "4 of 4 files loaded into the embedded store" in output
     assert "49 actors, 6 events, 2 documents, 19 claims, 32 attestations" in output
     assert 'actorgraph show "Abu Mahdi al-Muhandis"' in output

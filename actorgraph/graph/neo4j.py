@@ -61,6 +61,8 @@ CHUNK = 2000
 
 KIND_LABEL = {kind: "".join(w.title() for w in kind.value.split("_")) for kind in ActorKind}
 """``armed_group`` -> ``ArmedGroup``: the extra label each actor carries."""
+RETRY_SECONDS = 5.0
+"""How long a transaction is retried (and a connection awaited) before Neo4j counts as down."""
 SCHEMES = frozenset(f"{b}{tls}" for b in ("bolt", "neo4j") for tls in ("", "+s", "+ssc"))
 """Bolt URIs: a single server (``bolt``) or a routed cluster or Aura (``neo4j``)."""
 
@@ -211,7 +213,12 @@ class Neo4jStore:
             )
         try:
             self._driver: Driver = GraphDatabase.driver(
-                uri, auth=auth, notifications_min_severity="OFF"
+                uri,
+                auth=auth,
+                notifications_min_severity="OFF",
+                # Fail over within seconds, not the default 30: an API caller waits on it.
+                max_transaction_retry_time=RETRY_SECONDS,
+                connection_timeout=RETRY_SECONDS,
             )
         except (ConfigurationError, ValueError) as exc:
             raise ActorGraphError(f"NEO4J_URI {uri!r} is not usable: {exc}") from None

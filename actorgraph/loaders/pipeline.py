@@ -126,9 +126,7 @@ def article_batch(documents: list[Document], index: AliasIndex) -> GraphBatch:
     return batch
 
 
-def load_documents(
-    store: GraphStore, documents: list[Document]
-) -> tuple[GraphBatch, WriteResult]:
+def load_documents(store: GraphStore, documents: list[Document]) -> tuple[GraphBatch, WriteResult]:
     """Write articles given as documents (as ``POST /documents`` does) in one batch.
 
     Returns the batch written, with the mentions found, and what the write did.

@@ -19,29 +19,37 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from actorgraph.errors import NotFoundError
+from actorgraph.errors import NotFoundError, UnsupportedError
 from actorgraph.graph.model import (
     Actor,
     ActorKind,
     Claim,
+    Document,
     Event,
+    Mention,
     Predicate,
     Status,
     chronological,
     derive_status,
 )
+from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.graph.store import AttestedClaim, GraphStore
 from actorgraph.queries import reads
 from actorgraph.queries.reads import (
+    ACTOR_PAGE,
     ACTORS_BY_ID,
     ALL_CLAIMS,
     CLAIMS_ABOUT_EVENTS,
     CLAIMS_BY_ID,
     CLAIMS_TOUCHING,
+    COUNT_ACTORS,
+    COUNT_DOCUMENTS,
+    DOCUMENT,
+    DOCUMENT_PAGE,
     DOCUMENT_REFS,
     EVENTS_BETWEEN,
     EVENTS_BY_ID,
@@ -66,6 +74,9 @@ from actorgraph.queries.shapes import (
     Subgraph,
 )
 
+if TYPE_CHECKING:
+    from actorgraph.graph.cypher import CypherResult
+
 # -- parameters ----------------------------------------------------------------
 
 
@@ -82,6 +93,10 @@ class AsOf(Params):
         "statuses are derived from that alone.",
         examples=["2020-01-04"],
     )
+
+
+class ActorListParams(Params):
+    kind: ActorKind | None = Field(None, description="Only actors of this kind.")
 
 
 class SearchParams(Params):
@@ -675,6 +690,54 @@ def sources(store: GraphStore, params: SourcesParams) -> list[ClaimView]:
         if k[0].claim.subject == subject.id and k[0].claim.object == params.object
     ]
     return _views(store, known)[0]
+
+
+@_named(ACTOR_PAGE, COUNT_ACTORS, params=ActorListParams)
+def actors(
+    store: GraphStore, params: ActorListParams, offset: int, limit: int
+) -> tuple[list[Actor], int]:
+    """Actors by id, optionally of one kind: one page of them, and how many there are."""
+    kind = params.kind.value if params.kind else None
+    rows = run(store, ACTOR_PAGE, kind=kind, skip=offset, limit=limit)
+    (total,) = run(store, COUNT_ACTORS, kind=kind)
+    return list(reads.actors(rows).values()), total["n"]
+
+
+@_named(DOCUMENT_PAGE, COUNT_DOCUMENTS)
+def documents(store: GraphStore, offset: int, limit: int) -> tuple[list[DocumentRef], int]:
+    """Documents newest first (undated last), without their text: one page, and the total."""
+    rows = run(store, DOCUMENT_PAGE, skip=offset, limit=limit)
+    (total,) = run(store, COUNT_DOCUMENTS)
+    return [DocumentRef.model_validate(r["props"]) for r in rows], total["n"]
+
+
+@_named(DOCUMENT, ids=("document_id",))
+def document(store: GraphStore, document_id: str) -> tuple[Document, list[Mention]]:
+    """A document with its text, and where it names known actors."""
+    rows = run(store, DOCUMENT, id=document_id)
+    if not rows:
+        raise NotFoundError(f"no document with id {document_id!r}")
+    (row,) = rows
+    mentions = [Mention.model_validate(m) for m in row["mentions"] if m]
+    return Document.model_validate(row["props"]), mentions
+
+
+@_named()
+def cypher(
+    store: GraphStore,
+    query: str,
+    parameters: dict[str, Any],
+    *,
+    timeout: float,
+    max_rows: int,
+) -> CypherResult:
+    """An analyst's own Cypher, read-only, with a timeout and a row cap (Neo4j only)."""
+    if not isinstance(store, Neo4jStore):
+        raise UnsupportedError(
+            f"raw Cypher needs Neo4j; this server uses the {store.name} store "
+            "(set NEO4J_URI), and the named queries answer the same questions without Cypher"
+        )
+    return store.read_only(query, parameters, timeout=timeout, max_rows=max_rows)
 
 
 @_named()

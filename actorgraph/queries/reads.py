@@ -292,6 +292,74 @@ MENTIONING = Read(
 )
 """How many documents name the actor ``id``."""
 
+
+def _actor_page(graph: nx.MultiDiGraph, kind: str | None, skip: int, limit: int) -> list[Row]:
+    found = sorted(
+        (node_id, attrs["data"])
+        for node_id, attrs in graph.nodes(data=True)
+        if attrs["label"] == "Actor" and kind in (None, attrs["data"]["kind"])
+    )
+    return [{"props": data} for _, data in found[skip : skip + limit]]
+
+
+ACTOR_PAGE = Read(
+    "actor_page",
+    "MATCH (a:Actor) WHERE $kind IS NULL OR a.kind = $kind "
+    "RETURN properties(a) AS props ORDER BY a.id SKIP $skip LIMIT $limit",
+    _actor_page,
+)
+
+
+def _count_actors(graph: nx.MultiDiGraph, kind: str | None) -> list[Row]:
+    n = sum(
+        1
+        for _, attrs in graph.nodes(data=True)
+        if attrs["label"] == "Actor" and kind in (None, attrs["data"]["kind"])
+    )
+    return [{"n": n}]
+
+
+COUNT_ACTORS = Read(
+    "count_actors",
+    "MATCH (a:Actor) WHERE $kind IS NULL OR a.kind = $kind RETURN count(a) AS n",
+    _count_actors,
+)
+
+
+def _count_documents(graph: nx.MultiDiGraph) -> list[Row]:
+    return [{"n": sum(1 for _, label in graph.nodes(data="label") if label == "Document")}]
+
+
+COUNT_DOCUMENTS = Read(
+    "count_documents", "MATCH (d:Document) RETURN count(d) AS n", _count_documents
+)
+
+
+def _document(graph: nx.MultiDiGraph, id: str) -> list[Row]:
+    data = _data(graph, id, "Document")
+    if data is None:
+        return []
+    mentions = sorted(
+        (
+            attrs["data"]
+            for _, _, attrs in graph.out_edges(id, data=True)
+            if attrs["type"] == "MENTIONS"
+        ),
+        key=lambda m: (m["start"], m["end"], m["actor"]),
+    )
+    return [{"props": data, "mentions": mentions}]
+
+
+DOCUMENT = Read(
+    "document",
+    "MATCH (d:Document {id: $id}) OPTIONAL MATCH (d)-[m:MENTIONS]->() "
+    "WITH d, m ORDER BY m.start, m.end, m.actor "
+    "RETURN properties(d) AS props, collect(properties(m)) AS mentions",
+    _document,
+)
+"""A document with its text, and where it names known actors."""
+
+
 READS = (
     CLAIMS_TOUCHING,
     CLAIMS_ABOUT_EVENTS,
@@ -303,6 +371,10 @@ READS = (
     DOCUMENT_PAGE,
     EVENTS_BETWEEN,
     MENTIONING,
+    ACTOR_PAGE,
+    COUNT_ACTORS,
+    COUNT_DOCUMENTS,
+    DOCUMENT,
 )
 
 

@@ -86,7 +86,9 @@ class Subgraph(_Shape):
     nodes: list[Node]
     edges: list[Edge]
     truncated: bool = False
-    omitted: int = Field(0, description="Nodes found but left out by the cap.")
+    omitted: int = Field(
+        0, description="Nodes reached but left out by the cap (not those beyond them)."
+    )
 
 
 class Path(_Shape):
