@@ -17,10 +17,19 @@ so the same code runs on a single server, a cluster or Aura.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j import (
+    READ_ACCESS,
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    Record,
+    ResultSummary,
+    RoutingControl,
+    unit_of_work,
+)
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -34,7 +43,14 @@ from neo4j.time import Date
 from pydantic import BaseModel
 from typing_extensions import LiteralString
 
-from actorgraph.errors import ActorGraphError, UnavailableError
+from actorgraph.errors import ActorGraphError, InputError, UnavailableError
+from actorgraph.graph.cypher import (
+    CypherResult,
+    check_one_statement,
+    check_plan,
+    query_error,
+    to_json,
+)
 from actorgraph.graph.model import (
     ATTESTATION_TYPES,
     Actor,
@@ -116,6 +132,8 @@ SET_STATUS = (
 )
 
 # -- reads -----------------------------------------------------------------
+
+EXPLAIN = "EXPLAIN "
 
 NODES = "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.id"
 NODE = "MATCH (n:{label} {{id: $id}}) RETURN properties(n) AS props"
@@ -316,6 +334,72 @@ class Neo4jStore:
                 f"Neo4j at {self.location} failed a read: {_one_line(exc)}"
             ) from None
         return [record.data() for record in records]
+
+    def read_only(
+        self, query: str, parameters: Mapping[str, Any], *, timeout: float, max_rows: int
+    ) -> CypherResult:
+        """Run an analyst's own Cypher, refusing anything but a plain read.
+
+        The query is first planned with ``EXPLAIN`` and refused unless Neo4j
+        calls it read-only and its plan holds no LOAD CSV, no procedure off
+        :data:`~actorgraph.graph.cypher.ALLOWED_PROCEDURES`, no administration
+        or SHOW command and no other database; then it runs in a read
+        transaction, and at most ``max_rows`` rows are fetched.
+
+        Parameters
+        ----------
+        query
+            One Cypher statement.
+        parameters
+            Its ``$parameters``, sent apart from the text, never spliced in.
+        timeout
+            Seconds each transaction (the plan, the run) may take.
+        max_rows
+            Rows returned at most; ``truncated`` says whether there were more.
+
+        Raises
+        ------
+        QueryRefusedError
+            If the query could write or reach beyond the graph; names why.
+        InputError
+            On a syntax error (field ``query``) or a bad parameter (``parameters``).
+        QueryTimeoutError
+            If Neo4j stopped it at ``timeout``.
+        UnavailableError
+            If Neo4j cannot be reached.
+        """
+        check_one_statement(query)
+        params = dict(parameters)
+
+        @unit_of_work(timeout=timeout)
+        def explain(tx: ManagedTransaction) -> ResultSummary:
+            return tx.run(EXPLAIN + query, params).consume()
+
+        @unit_of_work(timeout=timeout)
+        def run(tx: ManagedTransaction) -> tuple[list[str], list[Record]]:
+            result = tx.run(query, params)  # the analyst's text, by design
+            return list(result.keys()), result.fetch(max_rows + 1)
+
+        shift = len(EXPLAIN)  # positions in EXPLAIN's errors count the prefix
+        try:
+            with self._driver.session(
+                database=self.database, default_access_mode=READ_ACCESS, fetch_size=max_rows + 1
+            ) as session:
+                check_plan(session.execute_read(explain), self.database)
+                shift = 0
+                columns, records = session.execute_read(run)
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            raise UnavailableError(
+                f"Neo4j at {self.location} is unreachable: {_one_line(exc)}"
+            ) from None
+        except Neo4jError as exc:
+            raise query_error(exc, query, timeout=timeout, shift=shift) from None
+        except DriverError as exc:
+            raise ActorGraphError(f"Neo4j at {self.location} failed the query: {exc}") from None
+        except (TypeError, ValueError) as exc:  # the driver cannot send a parameter value
+            raise InputError(_one_line(exc), field="parameters") from None
+        rows = [{c: to_json(r[c]) for c in columns} for r in records[:max_rows]]
+        return CypherResult(columns, rows, truncated=len(records) > max_rows)
 
     def _nodes(self, model: type[_M], label: Label) -> list[_M]:
         return [_model(model, r["props"]) for r in self.read(_q(NODES, label=label))]
