@@ -94,6 +94,8 @@ class Proxy:
         """Close the listener and every open connection: Neo4j is gone."""
         with self._lock:
             if self._listener is not None:
+                with suppress(OSError):  # wakes the thread blocked in accept()
+                    self._listener.shutdown(socket.SHUT_RDWR)
                 self._listener.close()
                 self._listener = None
             for conn in self._connections:

@@ -56,7 +56,11 @@ def api(corpus_env: dict[str, str]) -> Iterator[httpx.Client]:
 def test_health_names_the_store(api: httpx.Client, corpus_env: dict[str, str]) -> None:
     health = api.get("/health").json()
     assert health["ok"] is True
-    assert health["store"] == ("neo4j" if "NEO4J_URI" in corpus_env else "embedded")
+    if "NEO4J_URI" in corpus_env:
+        assert (health["store"], health["location"]) == ("neo4j", corpus_env["NEO4J_URI"])
+    else:
+        location = str(Path(corpus_env["ACTORGRAPH_DATA"]) / STORE_FILE)
+        assert (health["store"], health["location"]) == ("embedded", location)
 
 
 def _claim(view: dict[str, Any]) -> tuple[str, str, str, str | None]:
@@ -292,3 +296,73 @@ def test_a_document_posted_twice_is_added_once(tmp_path: Path, corpus_env: dict[
     assert again.status_code == 200
     assert again.json()["added"] == {}
     assert stored.json()["text"] == article["text"]
+
+
+REFUSED = [
+    ("CREATE (:Actor {id: 'x'})", "writes"),
+    ("MERGE (a:Actor {id: 'pmf'}) RETURN a", "writes"),
+    ("MATCH (n) DETACH DELETE n", "writes"),
+    ("MATCH (a:Actor {id: 'pmf'}) SET a.name = 'x'", "writes"),
+    ("LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line", "LOAD CSV"),
+    ("CALL dbms.listConfig()", "dbms.listConfig"),
+    ("MATCH (a:Actor) CALL (a) { CREATE (:Actor {id: a.id + '-copy'}) } RETURN count(*)", "writes"),
+    ("MATCH (a:Actor) FOREACH (x IN [1] | SET a.hit = x)", "writes"),
+    ("SHOW USERS", "SHOW"),
+    ("USE system SHOW DATABASES", "database"),
+    ("MATCH (n) RETURN n; MATCH (n) DETACH DELETE n", "one statement"),
+]
+
+
+def _fingerprint(api: httpx.Client) -> dict[str, Any]:
+    stats = api.get("/stats").json()
+    return {"counts": stats["counts"], "statuses": stats["statuses"]}
+
+
+def test_cypher_refuses_anything_but_a_read_and_changes_nothing(
+    api: httpx.Client, corpus_env: dict[str, str]
+) -> None:
+    before = _fingerprint(api)
+    for query, reason in REFUSED:
+        response = api.post("/cypher", json={"query": query})
+        if "NEO4J_URI" not in corpus_env:
+            assert response.status_code == 501
+            assert "raw Cypher needs Neo4j" in response.json()["detail"]
+            continue
+        assert response.status_code == 403, (query, response.text)
+        assert response.json()["type"] == "refused"
+        assert reason in response.json()["detail"], (query, response.text)
+    assert _fingerprint(api) == before
+
+
+def test_cypher_reads_with_parameters_and_a_row_cap(
+    api: httpx.Client, corpus_env: dict[str, str]
+) -> None:
+    query = (
+        "MATCH (a:Actor)-[r:PART_OF]->(:Actor {id: $id}) "
+        "RETURN a.id AS member, r.status AS status ORDER BY member"
+    )
+    response = api.post("/cypher", json={"query": query, "parameters": {"id": "pmf"}})
+    if "NEO4J_URI" not in corpus_env:
+        assert response.status_code == 501
+        return
+    result = response.json()
+    assert result["columns"] == ["member", "status"]
+    assert {"member": "kataib-hezbollah", "status": "confirmed"} in result["rows"]
+    assert result["truncated"] is False
+    injected = api.post(
+        "/cypher",
+        json={"query": "RETURN $text AS text", "parameters": {"text": "x'}) DETACH DELETE n //"}},
+    ).json()
+    assert injected["rows"] == [{"text": "x'}) DETACH DELETE n //"}]
+
+
+def test_cypher_past_its_timeout_is_stopped(api: httpx.Client, corpus_env: dict[str, str]) -> None:
+    slow = "UNWIND range(1, 1000000000) AS x WITH x WHERE x % 7 = 3 RETURN count(x) AS n"
+    response = api.post("/cypher", json={"query": slow, "timeout": 1})
+    if "NEO4J_URI" not in corpus_env:
+        assert response.status_code == 501
+        return
+    assert response.status_code == 422
+    assert response.json()["type"] == "timeout"
+    assert "ran past the 1 s limit" in response.json()["detail"]
+    assert api.get("/health").json()["ok"] is True

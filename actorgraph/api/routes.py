@@ -97,7 +97,7 @@ def health(store: Store, response: Response) -> Health:
 def queries() -> list[QueryInfo]:
     """The named query catalogue: each query's endpoint, parameters and Cypher."""
     endpoints = {
-        route.name: f"{'|'.join(sorted(route.methods))} {route.path}"
+        route.name: f"{'|'.join(sorted(route.methods or ()))} {route.path}"
         for route in router.routes
         if isinstance(route, APIRoute)
     }

@@ -19,11 +19,12 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from actorgraph.errors import NotFoundError, UnsupportedError
+from actorgraph.graph.cypher import CypherResult
 from actorgraph.graph.model import (
     Actor,
     ActorKind,
@@ -73,9 +74,6 @@ from actorgraph.queries.shapes import (
     SearchHit,
     Subgraph,
 )
-
-if TYPE_CHECKING:
-    from actorgraph.graph.cypher import CypherResult
 
 # -- parameters ----------------------------------------------------------------
 
