@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from actorgraph.graph.model import Actor
 from actorgraph.loaders.curated import read_curated
-from actorgraph.loaders.resolve import AliasIndex, normalise
+from actorgraph.loaders.resolve import AliasIndex, normal_form, normalise
 from tests.conftest import DATA
 
 
@@ -48,6 +49,19 @@ def test_normalise_maps_back_to_the_original_text() -> None:
     assert norm == "the kataib hizbollah al saadi"
     assert len(where) == len(norm)
     assert text[where[norm.index("al saadi")]] == "a"
+
+
+def test_normal_form_is_normalise_without_the_offsets() -> None:
+    rng = random.Random(0)
+    letters = "aZé ß-–_'’`\t\n\u00a0\u00a8\u0301أإآىةـ\u064e\ufdfa\x00."
+    texts = [
+        "",
+        " Kata’ib  Hizbollah—al-Saadi ",
+        *("".join(rng.choices(letters, k=9)) for _ in range(3000)),
+    ]
+    for text in texts:
+        for fold in (True, False):
+            assert normal_form(text, fold=fold) == normalise(text, fold=fold)[0], repr(text)
 
 
 def test_mentions_keep_the_documents_own_spelling(index: AliasIndex) -> None:
