@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -13,6 +18,7 @@ from actorgraph.graph import STORE_FILE
 from actorgraph.graph.memory import MemoryStore
 from actorgraph.loaders.articles import read_articles
 from tests.conftest import ARTICLES, DATA, TLB_2020
+from tests.servers import free_port
 
 runner = CliRunner()
 
@@ -173,3 +179,40 @@ def test_a_large_load_shows_totals_and_still_reports_each_bad_file(
     assert "added 25 documents" in result.output
     assert f"✗ {folder / 'zz.txt'}: not UTF-8 text" in result.output
     assert "25 of 26 files loaded" in result.output
+
+
+def test_demo_starts_the_api_and_prints_where_to_open_it(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "ACTORGRAPH_"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "actorgraph", "demo", "--port", str(port)],
+        env={**env, "ACTORGRAPH_DATA": str(tmp_path)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        printed = []
+        for line in process.stdout:
+            printed.append(line)
+            if "Press Ctrl-C" in line:
+                break
+        urls = [w for line in printed for w in line.split() if w.startswith("http://")]
+        assert f"http://127.0.0.1:{port}/docs" in urls
+        contested = next(u for u in urls if u.endswith("/claims/contested"))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(contested, timeout=10)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the demo's API never answered"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert response.json()["count"] == 3
+        for url in urls:
+            assert httpx.get(url, timeout=10).status_code == 200, url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -31,6 +31,9 @@ def test_the_api_waits_for_a_healthy_neo4j_and_is_built_here() -> None:
     assert api["build"] == "."
     assert api["depends_on"]["neo4j"]["condition"] == "service_healthy"
     assert api["environment"]["NEO4J_URI"] == "bolt://neo4j:7687"
+    # serve refuses 0.0.0.0 without a key: compose passes the one from .env.
+    assert api["environment"]["ACTORGRAPH_API_KEY"] == "${ACTORGRAPH_API_KEY:-}"
+    assert "ACTORGRAPH_API_KEY=" in (REPO / ".env.example").read_text(encoding="utf-8")
     dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
     assert "uv sync --locked --no-dev" in dockerfile
     assert 'CMD ["actorgraph", "serve", "--host", "0.0.0.0"' in dockerfile
