@@ -33,14 +33,19 @@ def neo4j_env(settings: Settings, uri: str | None = None) -> dict[str, str]:
     }
 
 
+def clean_env(**env: str) -> dict[str, str]:
+    """This process's environment without any store or API setting, plus ``env``."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "ACTORGRAPH_"))}
+    return {**kept, **env}
+
+
 @contextmanager
 def api_server(env: Mapping[str, str]) -> Iterator[str]:
     """``actorgraph serve`` on a free loopback port with ``env``; yields its base URL."""
     port = free_port()
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "ACTORGRAPH_"))}
     process = subprocess.Popen(
         [sys.executable, "-m", "actorgraph", "serve", "--port", str(port)],
-        env={**clean, **env},
+        env=clean_env(**env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from actorgraph.graph import STORE_FILE
 from actorgraph.graph.memory import MemoryStore
 from actorgraph.loaders.articles import read_articles
 from tests.conftest import ARTICLES, DATA, TLB_2020
-from tests.servers import free_port
+from tests.servers import clean_env, free_port
 
 runner = CliRunner()
 
@@ -183,10 +182,9 @@ def test_a_large_load_shows_totals_and_still_reports_each_bad_file(
 
 def test_demo_starts_the_api_and_prints_where_to_open_it(tmp_path: Path) -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "ACTORGRAPH_"))}
     process = subprocess.Popen(
         [sys.executable, "-m", "actorgraph", "demo", "--port", str(port)],
-        env={**env, "ACTORGRAPH_DATA": str(tmp_path)},
+        env=clean_env(ACTORGRAPH_DATA=str(tmp_path)),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

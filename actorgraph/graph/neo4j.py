@@ -77,6 +77,8 @@ CHUNK = 2000
 
 KIND_LABEL = {kind: "".join(w.title() for w in kind.value.split("_")) for kind in ActorKind}
 """``armed_group`` -> ``ArmedGroup``: the extra label each actor carries."""
+UNREACHABLE = (ServiceUnavailable, SessionExpired, OSError)
+"""What the driver raises when Neo4j is down or the connection broke: worth a retry later."""
 RETRY_SECONDS = 5.0
 """How long a transaction is retried (and a connection awaited) before Neo4j counts as down."""
 SCHEMES = frozenset(f"{b}{tls}" for b in ("bolt", "neo4j") for tls in ("", "+s", "+ssc"))
@@ -264,6 +266,9 @@ class Neo4jStore:
     def close(self) -> None:
         self._driver.close()
 
+    def _unreachable(self, exc: Exception) -> UnavailableError:
+        return UnavailableError(f"Neo4j at {self.location} is unreachable: {_one_line(exc)}")
+
     # -- writes ------------------------------------------------------------
 
     def write(self, batch: GraphBatch) -> WriteResult:
@@ -271,10 +276,8 @@ class Neo4jStore:
         try:
             with self._driver.session(database=self.database) as session:
                 return session.execute_write(self._write, batch)
-        except (ServiceUnavailable, SessionExpired, OSError) as exc:
-            raise UnavailableError(
-                f"Neo4j at {self.location} is unreachable: {_one_line(exc)}"
-            ) from None
+        except UNREACHABLE as exc:
+            raise self._unreachable(exc) from None
         except (DriverError, Neo4jError) as exc:
             raise ActorGraphError(
                 f"Neo4j at {self.location} refused the write: {_one_line(exc)}"
@@ -325,10 +328,8 @@ class Neo4jStore:
             records, _, _ = self._driver.execute_query(
                 query, params, database_=self.database, routing_=RoutingControl.READ
             )
-        except (ServiceUnavailable, SessionExpired, OSError) as exc:
-            raise UnavailableError(
-                f"Neo4j at {self.location} is unreachable: {_one_line(exc)}"
-            ) from None
+        except UNREACHABLE as exc:
+            raise self._unreachable(exc) from None
         except (DriverError, Neo4jError) as exc:
             raise ActorGraphError(
                 f"Neo4j at {self.location} failed a read: {_one_line(exc)}"
@@ -388,10 +389,8 @@ class Neo4jStore:
                 check_plan(session.execute_read(explain), self.database)
                 shift = 0
                 columns, records = session.execute_read(run)
-        except (ServiceUnavailable, SessionExpired, OSError) as exc:
-            raise UnavailableError(
-                f"Neo4j at {self.location} is unreachable: {_one_line(exc)}"
-            ) from None
+        except UNREACHABLE as exc:
+            raise self._unreachable(exc) from None
         except Neo4jError as exc:
             raise query_error(exc, query, timeout=timeout, shift=shift) from None
         except DriverError as exc:

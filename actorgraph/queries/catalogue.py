@@ -418,12 +418,7 @@ def search(store: GraphStore, params: SearchParams) -> list[SearchHit]:
 def actor(store: GraphStore, actor_id: str, params: AsOf) -> ActorDetail:
     """An actor, how many documents name it, and its claims counted by status and predicate."""
     found = _actor(store, actor_id)
-    known = _known(
-        reads.attested(
-            run(store, CLAIMS_TOUCHING, ids=[found.id], predicates=[p.value for p in Predicate])
-        ),
-        params.as_of,
-    )
+    known = _expand(store, [found.id], (), (), params.as_of)
     (mentioning,) = run(store, MENTIONING, id=found.id)
     return ActorDetail(
         actor=found,
@@ -569,22 +564,17 @@ def claims(store: GraphStore, params: ClaimParams) -> list[ClaimView]:
     """Claims about an actor (or all), filtered by status and predicate, as known ``as_of``."""
     if params.actor is not None:
         found = _actor(store, params.actor)
-        rows = run(
-            store,
-            CLAIMS_TOUCHING,
-            ids=[found.id],
-            predicates=[p.value for p in params.predicate or Predicate],
-        )
-    else:
-        wanted = set(params.status)
-        # Cheap pre-filter in the store: a contested claim was reported and denied by someone.
-        rows = run(
-            store,
-            ALL_CLAIMS,
-            needs_report=bool(wanted)
-            and wanted <= {Status.REPORTED, Status.CONFIRMED, Status.CONTESTED},
-            needs_denial=bool(wanted) and wanted <= {Status.DENIED, Status.CONTESTED},
-        )
+        known = _expand(store, [found.id], params.predicate, params.status, params.as_of)
+        return _views(store, known)[0]
+    wanted = set(params.status)
+    # Cheap pre-filter in the store: a contested claim was reported and denied by someone.
+    rows = run(
+        store,
+        ALL_CLAIMS,
+        needs_report=bool(wanted)
+        and wanted <= {Status.REPORTED, Status.CONFIRMED, Status.CONTESTED},
+        needs_denial=bool(wanted) and wanted <= {Status.DENIED, Status.CONTESTED},
+    )
     predicates = set(params.predicate or Predicate)
     known = [
         k
@@ -639,12 +629,7 @@ def timeline(store: GraphStore, params: TimelineParams) -> list[EventDetail]:
     """
     if params.actor is not None:
         found = _actor(store, params.actor)
-        theirs = _known(
-            reads.attested(
-                run(store, CLAIMS_TOUCHING, ids=[found.id], predicates=[p.value for p in Predicate])
-            ),
-            params.as_of,
-        )
+        theirs = _expand(store, [found.id], (), (), params.as_of)
         event_ids = sorted({e for i, _ in theirs if (e := _event_of(i.claim))})
         found_events = list(reads.events(run(store, EVENTS_BY_ID, ids=event_ids)).values())
         found_events = [e for e in found_events if _in_period(e, params.since, params.until)]
