@@ -39,6 +39,7 @@ from actorgraph.graph.model import (
 )
 from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.graph.store import AttestedClaim, GraphStore
+from actorgraph.loaders.search import SearchIndex
 from actorgraph.queries import reads
 from actorgraph.queries.reads import (
     ACTOR_PAGE,
@@ -58,7 +59,6 @@ from actorgraph.queries.reads import (
     Read,
     run,
 )
-from actorgraph.queries.search import SearchIndex
 from actorgraph.queries.shapes import (
     ActorDetail,
     ClaimView,

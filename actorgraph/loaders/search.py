@@ -72,12 +72,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
 
+from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from actorgraph.errors import InputError
 from actorgraph.graph.model import Actor, ActorKind
-from actorgraph.loaders.resolve import is_acronym, normal_form
+from actorgraph.loaders.resolve import is_acronym, is_arabic, normal_form
 
 THRESHOLD = 60.0
 """A hit scores above this.
@@ -191,9 +192,19 @@ def word_skeleton(word: str) -> str:
     ['hzbla', 'hzbla', 'hzbla']
     >>> [word_skeleton(w) for w in ("saadi", "saedi", "saiedi", "soleimany", "suleimani")]
     ['sdi', 'sdi', 'sdi', 'slmni', 'slmni']
-    >>> [word_skeleton(w) for w in ("iran", "iraq", "iraqi", "hashd", "كتائب")]
-    ['irn', 'irk', 'irki', 'hšd', 'كتائب']
+    >>> [word_skeleton(w) for w in ("iran", "iraq", "iraqi", "hashd")]
+    ['irn', 'irk', 'irki', 'hšd']
+
+    Arabic-script words are transliterated with :func:`anyascii.anyascii`
+    first; as Arabic writes no short vowels, their skeletons meet the Latin
+    spellings':
+
+    >>> [word_skeleton(w) for w in ("كتائب", "kataib", "ساعدي", "saedi")]
+    ['ktb', 'ktb', 'sdi', 'sdi']
     """
+    if is_arabic(word):
+        latin = normal_form(anyascii(word))  # consonants and long vowels: no short vowels
+        return "".join(word_skeleton(w) for w in latin.split())
     if not (word.isascii() and word.isalpha()):
         return word
     text = word
@@ -234,7 +245,12 @@ def _skeleton_counts(word: str) -> bool:
 
 
 def _close(a: str, b: str) -> bool:
-    """Whether two spellings of one skeleton are near enough to be one name (not Syria, Saraya)."""
+    """Whether two spellings of one skeleton are near enough to be one name (not Syria, Saraya).
+
+    Between Arabic and Latin script the skeleton is all there is to compare.
+    """
+    if is_arabic(a) != is_arabic(b):
+        return True
     return Levenshtein.normalized_similarity(a, b) >= SKELETON_GATE
 
 
@@ -359,12 +375,16 @@ class SearchIndex:
         self._fuzzy_words = _ByLength((w, w) for w in self._vocabulary)
         self._fuzzy_names = _ByLength((key.bare, k) for k, key in enumerate(self._keys) if key.bare)
 
-    def rank(self, q: str, limit: int = 20, kind: ActorKind | None = None) -> list[Hit]:
+    def rank(
+        self, q: str, limit: int = 20, kind: ActorKind | None = None, *, typeahead: bool = True
+    ) -> list[Hit]:
         """The actors ``q`` names, best first: by score, then name, then id.
 
         Each actor comes once, with the name or alias that matched best (the
         earliest in :attr:`Actor.names` on a tie), if it scores above
-        :data:`THRESHOLD`.
+        :data:`THRESHOLD`. With ``typeahead`` the query's last word may be
+        the start of a word (as a user types); extraction, which reads whole
+        words, turns it off.
 
         Raises
         ------
@@ -373,7 +393,7 @@ class SearchIndex:
         """
         if limit < 1:
             raise InputError("must be 1 or more", field="limit")
-        best = {a: e for a, e in self._best(q, kind).items() if e[0] > THRESHOLD}
+        best = {a: e for a, e in self._best(q, kind, typeahead).items() if e[0] > THRESHOLD}
         return self._hits(heapq.nsmallest(limit, best.items(), key=self._order))
 
     def candidates(self, q: str, kind: ActorKind | None = None) -> list[Hit]:
@@ -382,7 +402,7 @@ class SearchIndex:
         For explaining a search ("why is this one missing?") and for choosing
         :data:`THRESHOLD`; to search, use :meth:`rank`.
         """
-        return self._hits(sorted(self._best(q, kind).items(), key=self._order))
+        return self._hits(sorted(self._best(q, kind, True).items(), key=self._order))
 
     def _order(self, item: tuple[int, tuple[float, int, str]]) -> tuple[float, str, str]:
         actor = self.actors[item[0]]
@@ -391,7 +411,9 @@ class SearchIndex:
     def _hits(self, items: Iterable[tuple[int, tuple[float, int, str]]]) -> list[Hit]:
         return [Hit(self.actors[a], score, name) for a, (score, _, name) in items]
 
-    def _best(self, q: str, kind: ActorKind | None) -> dict[int, tuple[float, int, str]]:
+    def _best(
+        self, q: str, kind: ActorKind | None, typeahead: bool
+    ) -> dict[int, tuple[float, int, str]]:
         """For each actor reached: its best score, rounded, its ``-order`` and its name."""
         query = _Query.parse(q)
         scores: dict[int, float] = {}
@@ -408,7 +430,7 @@ class SearchIndex:
         if _consonants(query.skeleton) >= _MIN_SKELETON_CONSONANTS:
             same = self._skeletons.get(query.skeleton, ())
             offer((k for k in same if _close(query.bare, self._keys[k].bare)), SKELETON)
-        for k, score in self._word_matches(query).items():
+        for k, score in self._word_matches(query, typeahead).items():
             offer((k,), score)
         for k, score in self._fuzzy_matches(query).items():
             offer((k,), score)
@@ -440,11 +462,11 @@ class SearchIndex:
                 at += 1
         return found
 
-    def _word_matches(self, query: _Query) -> dict[int, float]:
+    def _word_matches(self, query: _Query, typeahead: bool) -> dict[int, float]:
         """Names of which every query word matches a word, scored ``m * (0.6 + 0.3 * c)``."""
         per_word: list[dict[int, tuple[float, int]]] = []  # key -> (similarity, letters)
         for i, word in enumerate(query.words):
-            found = self._similar_words(word, prefix=i == len(query.words) - 1)
+            found = self._similar_words(word, prefix=typeahead and i == len(query.words) - 1)
             keys: dict[int, tuple[float, int]] = {}
             for other, similarity in found.items():
                 entry = (similarity, min(len(word), len(other)))
