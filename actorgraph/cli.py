@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import shutil
 import sys
@@ -20,11 +21,16 @@ from rich.progress import Progress
 from rich.table import Table
 
 from actorgraph.api.access import is_loopback
-from actorgraph.errors import ActorGraphError, NotFoundError
+from actorgraph.errors import ActorGraphError, InputError, NotFoundError
 from actorgraph.graph import open_embedded, open_neo4j, open_store
-from actorgraph.graph.model import Actor, Event, Predicate, Stance
+from actorgraph.graph.model import Actor, ActorKind, Event, Predicate, Stance
 from actorgraph.graph.store import KINDS, GraphStore, WriteResult
-from actorgraph.loaders.pipeline import FileOutcome, expand, load_paths
+from actorgraph.loaders.articles import read_articles
+from actorgraph.loaders.curated import read_curated
+from actorgraph.loaders.evaluate import Score
+from actorgraph.loaders.evaluate import evaluate as run_evaluation
+from actorgraph.loaders.extraction import Extraction, RuleExtractor
+from actorgraph.loaders.pipeline import FileOutcome, candidates, expand, load_paths, promote
 from actorgraph.loaders.resolve import AliasIndex, normalise
 from actorgraph.queries.profile import Relation, actor_profile
 from actorgraph.settings import Settings
@@ -336,3 +342,175 @@ def _sentence(relation: Relation, bold: str | None = None) -> str:
         line += f" in {escape(_name(relation.event, claim.event or ''))}"
     style = _STATUS_STYLE[relation.status.value]
     return f"{line}  [{style}]\\[{relation.status.value}][/]"
+
+
+# -- extraction -----------------------------------------------------------------------
+
+
+def _curated_actors(path: Path) -> list[Actor]:
+    return read_curated(path).actors
+
+
+@app.command()
+def extract(
+    path: Annotated[Path, typer.Argument(help="An article: .txt, .md or .jsonl.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    actors_file: Annotated[
+        Path | None,
+        typer.Option("--actors", help="Curated actors (.yaml) instead of the store's."),
+    ] = None,
+) -> None:
+    """Show what extraction finds in an article, writing nothing.
+
+    Mentions, candidates, events, and claims with who said what.
+
+    Names resolve against the store's actors (or --actors); when the store
+    holds none, against the curated data/actors.yaml.
+    """
+    with _open() as store:
+        known = _curated_actors(actors_file) if actors_file else store.actors()
+        if not known and (REPO / "data" / "actors.yaml").is_file():
+            known = _curated_actors(REPO / "data" / "actors.yaml")
+        events = store.events()
+    with _user_errors():
+        documents = read_articles(path)
+        extractor = RuleExtractor(known, events)
+        names = {a.id: a.name for a in known}
+        found = []
+        for doc in documents:
+            extraction = extractor.extract(doc)
+            extractor.remember(e.record() for e in extraction.events if not e.known)
+            found.append(extraction)
+    if as_json:
+        shown = [f.as_json(names) for f in found]
+        sys.stdout.write(
+            json.dumps(shown[0] if len(shown) == 1 else shown, ensure_ascii=False, indent=2)
+        )
+        sys.stdout.write("\n")
+        return
+    for extraction in found:
+        _print_extraction(extraction, names)
+
+
+def _print_extraction(extraction: Extraction, names: dict[str, str]) -> None:
+    doc = extraction.document
+    out.print(
+        f"[bold]{escape(doc.title)}[/]  "
+        f"({doc.publisher or 'no publisher'}, {doc.published or 'undated'})"
+    )
+    named = Counter(names.get(m.actor, m.actor) for m in extraction.mentions)
+    out.print(
+        f"{len(extraction.mentions)} mentions of {len(named)} actors: "
+        + escape(", ".join(f"{n} ×{c}" for n, c in named.most_common()))
+    )
+    if extraction.candidates:
+        cands = Counter(c.text for c in extraction.candidates)
+        out.print("candidates (no known actor): " + escape(", ".join(cands)))
+    for event in extraction.events:
+        known = " [dim](known)[/]" if event.known else ""
+        out.print(f"event {event.id}{known}")
+    for found in extraction.claims:
+        c = found.claim
+        obj = names.get(c.object, c.object)
+        line = f"{names.get(c.subject, c.subject)} {_PHRASE[c.predicate]} {obj}"
+        if c.event and c.predicate is not Predicate.KILLED_IN:
+            line += f" in {c.event}"
+        style = _STATUS_STYLE[found.status]
+        out.print(f"{escape(line)}  [{style}]\\[{found.status}][/]")
+        for said in found.said:
+            verb = "reported" if said.stance is Stance.REPORTED else "[red]denied[/]"
+            hedge = " (hedged)" if said.hedged else ""
+            out.print(
+                f"    · {escape(names.get(said.speaker, said.speaker))} {verb}{hedge}: "
+                f"[italic]“{escape(said.quote)}”[/] [dim]({said.start}–{said.end})[/]"
+            )
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="The gold folder.")] = REPO / "tests" / "gold",
+    actors_file: Annotated[
+        Path, typer.Option("--actors", help="The curated actors extraction resolves against.")
+    ] = REPO / "data" / "actors.yaml",
+    misses: Annotated[bool, typer.Option(help="List every error, per article.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Score extraction against the hand-annotated gold standard: precision, recall, F1."""
+    with _user_errors():
+        files = sorted(gold.glob("*.yaml"))
+        if not files:
+            raise InputError("no gold files (*.yaml) here", path=gold)
+        total, reports = run_evaluation(files, RuleExtractor(_curated_actors(actors_file)))
+    if as_json:
+        sys.stdout.write(json.dumps([r.as_dict() for r in (*reports, total)], indent=2) + "\n")
+        return
+    table = Table(
+        "article",
+        "mentions P/R/F1",
+        "events P/R/F1",
+        "claims P/R/F1",
+        "stance",
+        "speakers",
+        box=None,
+        header_style="bold",
+    )
+    for report in (*reports, total):
+
+        def prf(s: Score) -> str:
+            return f"{s.precision:.2f} {s.recall:.2f} {s.f1:.2f}  ({s.right}/{s.found}/{s.gold})"
+
+        table.add_row(
+            report.name,
+            prf(report.mentions),
+            prf(report.events),
+            prf(report.claims),
+            f"{report.stance.value:.2f} ({report.stance.right}/{report.stance.total})",
+            f"{report.speakers.value:.2f} ({report.speakers.right}/{report.speakers.total})",
+        )
+    out.print(table)
+    out.print("[dim](right/found/gold)[/]")
+    if misses:
+        for report in reports:
+            out.print(f"\n[bold]{escape(report.name)}[/]")
+            for miss in report.misses:
+                out.print(f"  {escape(miss)}")
+
+
+@app.command("candidates")
+def list_candidates(
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
+) -> None:
+    """Names in the stored documents that resolve to no actor, most mentioned first."""
+    with _open() as store:
+        found = candidates(store)
+    table = Table("name", "mentions", "documents", "spellings", box=None, header_style="bold")
+    for entry in found[:limit]:
+        table.add_row(
+            escape(entry.name),
+            str(len(entry.places)),
+            str(entry.documents),
+            escape(", ".join(entry.spellings)),
+        )
+    out.print(table)
+    out.print(
+        f"{len(found)} candidate(s); "
+        f"`{escape(_prog())} promote NAME --kind KIND` makes one an actor"
+    )
+
+
+@app.command("promote")
+def promote_candidate(
+    name: Annotated[str, typer.Argument(help="The candidate's name, as written.")],
+    kind: Annotated[
+        ActorKind | None, typer.Option(help="Make it a new actor of this kind.")
+    ] = None,
+    alias_of: Annotated[
+        str | None, typer.Option("--alias-of", help="Or make it an alias of this actor (id).")
+    ] = None,
+    actor_id: Annotated[str | None, typer.Option("--id", help="The new actor's id.")] = None,
+) -> None:
+    """Turn a candidate into an actor (or an alias of one) and extract its documents again."""
+    with _open() as store, _user_errors():
+        actor, result = promote(store, name, kind=kind, actor_id=actor_id, alias_of=alias_of)
+    what = f"an alias of {actor.id}" if alias_of else f"actor {actor.id} ({actor.kind.value})"
+    out.print(f"[green]✓[/] {escape(name)} is now {escape(what)}; added {_count(result.added)}")

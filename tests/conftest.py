@@ -17,6 +17,8 @@ from actorgraph.settings import Settings
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = REPO / "examples" / "articles"
 DATA = REPO / "data"
+GOLD = REPO / "tests" / "gold"
+GOLD_ARTICLES = GOLD / "articles"
 TLB_2020 = "doc-1308386b8c00cbd8"
 NEO4J = Settings()  # read before any test's monkeypatching hides NEO4J_URI
 ZH_2024 = "doc-ae222896fa0acd38"

@@ -37,7 +37,7 @@ def loaded(data_dir: Path) -> MemoryStore:
 def test_demo_loads_the_founding_corpus_and_prints_counts(data_dir: Path) -> None:
     output = run("demo", "--no-serve")
     assert "4 of 4 files loaded into the embedded store" in output
-    assert "49 actors, 6 events, 2 documents, 19 claims, 32 attestations" in output
+    assert "64 actors, 6 events, 2 documents, 19 claims, 32 attestations" in output
     assert 'actorgraph show "Abu Mahdi al-Muhandis"' in output
     stats = MemoryStore(data_dir / STORE_FILE).stats()
     assert stats.statuses == {"confirmed": 5, "contested": 3, "reported": 11}

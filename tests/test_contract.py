@@ -17,12 +17,12 @@ from tests.conftest import ARTICLES, DATA
 from tests.test_store import small_batch
 
 CORPUS_COUNTS = {
-    "actors": 49,
+    "actors": 64,
     "events": 6,
     "documents": 2,
     "claims": 19,
     "attestations": 32,
-    "mentions": 172,
+    "mentions": 178,
 }
 
 

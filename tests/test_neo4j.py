@@ -45,7 +45,7 @@ def test_a_document_failing_half_way_leaves_nothing(
     (doc,) = read_articles(path)
     assert count(neo4j_store, "MATCH (d:Document {id: $id}) RETURN count(d)", id=doc.id) == 0
     assert count(neo4j_store, "MATCH ()-[m:MENTIONS]->() RETURN count(m)") == 0
-    assert neo4j_store.stats().counts["actors"] == 49
+    assert neo4j_store.stats().counts["actors"] == 64
 
 
 def test_the_constraints_exist_before_the_first_write(neo4j_store: Neo4jStore) -> None:
@@ -119,7 +119,7 @@ def test_copy_moves_the_embedded_graph_into_neo4j_and_back(
     load_paths(embedded, [DATA, ARTICLES])
     result = runner.invoke(app, ["copy", "--to", "neo4j"])
     assert result.exit_code == 0, result.output
-    assert "added 49 actors, 6 events, 2 documents, 19 claims, 32 attestations" in result.output
+    assert "added 64 actors, 6 events, 2 documents, 19 claims, 32 attestations" in result.output
     assert neo4j_store.dump() == embedded.dump()
     monkeypatch.setenv("ACTORGRAPH_DATA", str(tmp_path / "b"))
     result = runner.invoke(app, ["copy", "--to", "embedded"])

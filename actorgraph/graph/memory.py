@@ -182,6 +182,9 @@ class MemoryStore:
     def actors(self) -> list[Actor]:
         return [Actor.model_validate(d) for d in self._records("Actor")]
 
+    def events(self) -> list[Event]:
+        return [Event.model_validate(d) for d in self._records("Event")]
+
     def actor(self, actor_id: str) -> Actor | None:
         data = self._node("Actor", actor_id)
         return None if data is None else Actor.model_validate(data)

@@ -413,6 +413,9 @@ class Neo4jStore:
     def actor(self, actor_id: str) -> Actor | None:
         return self._node(Actor, "Actor", actor_id)
 
+    def events(self) -> list[Event]:
+        return self._nodes(Event, "Event")
+
     def event(self, event_id: str) -> Event | None:
         return self._node(Event, "Event", event_id)
 

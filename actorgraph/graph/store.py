@@ -52,6 +52,11 @@ class GraphBatch:
     def __len__(self) -> int:
         return sum(len(getattr(self, kind)) for kind in KINDS)
 
+    def extend(self, other: GraphBatch) -> None:
+        """Add ``other``'s records to this batch."""
+        for kind in KINDS:
+            getattr(self, kind).extend(getattr(other, kind))
+
 
 @dataclass
 class WriteResult:
@@ -115,6 +120,10 @@ class GraphStore(Protocol):
         ...
 
     def actor(self, actor_id: str) -> Actor | None: ...
+
+    def events(self) -> list[Event]:
+        """Every event, ordered by id."""
+        ...
 
     def event(self, event_id: str) -> Event | None: ...
 

@@ -21,6 +21,7 @@ from actorgraph.graph.model import Actor
 _DROP = frozenset("'’‘`´ʼʻʿʾ\u0640")  # apostrophes, ayn/hamza marks, Arabic tatweel
 _SPACE = frozenset("-‐‑‒–—―_")
 _ARABIC = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")  # Iran’s: the name is Iran
 _MIN_ALIAS = 2  # a one-letter alias ("X") would match initials everywhere
 
 
@@ -116,6 +117,20 @@ def is_acronym(name: str) -> bool:
     return name == name.upper() and name != name.lower()
 
 
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def is_arabic(text: str) -> bool:
+    """Whether ``text`` has a letter of the Arabic script.
+
+    Examples
+    --------
+    >>> is_arabic("كتائب حزب الله"), is_arabic("Kataib")
+    (True, False)
+    """
+    return _ARABIC_SCRIPT.search(text) is not None
+
+
 @dataclass(frozen=True)
 class Match:
     """An actor named at ``text[start:end]``."""
@@ -172,6 +187,7 @@ class AliasIndex:
 
     def find(self, text: str) -> list[Match]:
         """Every unambiguous mention of a known actor in ``text``: longest first, no overlaps."""
+        text = _POSSESSIVE.sub(lambda m: " " * len(m.group(0)), text)  # offsets kept
         spans: list[tuple[int, int, str]] = []
         for pattern, fold, table in (
             (self._folded_re, True, self._folded),
