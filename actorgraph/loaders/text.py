@@ -64,8 +64,8 @@ def sentences(text: str) -> list[Sentence]:
 
     Examples
     --------
-    >>> [s.text for s in sentences("U.S. forces struck on Friday. Gen. Soleimani died.\\n\\nA new one")]
-    ['U.S. forces struck on Friday.', 'Gen. Soleimani died.', 'A new one']
+    >>> [s.text for s in sentences("U.S. forces struck on Friday. Gen. X died.\\n\\nA new one")]
+    ['U.S. forces struck on Friday.', 'Gen. X died.', 'A new one']
     """
     nlp = _pipeline()
     out: list[Sentence] = []
