@@ -157,7 +157,7 @@ def fingerprint(store: Neo4jStore) -> dict[str, object]:
 
 def test_no_refused_query_changes_anything(corpus: Neo4jStore) -> None:
     before = fingerprint(corpus)
-    assert {"label": "Actor", "n": 49} in [
+    assert {"label": "Actor", "n": 64} in [
         {k: row[k] for k in ("label", "n")}
         for row in before["per_label"]  # type: ignore[attr-defined]
     ]
@@ -243,13 +243,13 @@ def test_a_parameter_holding_cypher_is_only_data(corpus: Neo4jStore) -> None:
 
 def test_rows_beyond_max_rows_are_cut_and_flagged(corpus: Neo4jStore) -> None:
     query = "MATCH (a:Actor) RETURN a.id AS id ORDER BY id"
-    everything = ask(corpus, query, max_rows=49)
-    assert len(everything.rows) == 49
+    everything = ask(corpus, query, max_rows=64)
+    assert len(everything.rows) == 64
     assert not everything.truncated
     cut = ask(corpus, query, max_rows=5)
     assert cut.rows == everything.rows[:5]
     assert cut.truncated
-    assert ask(corpus, query, max_rows=48).truncated
+    assert ask(corpus, query, max_rows=63).truncated
     huge = ask(corpus, "UNWIND range(1, 100000000) AS x RETURN x", max_rows=3)
     assert huge.rows == [{"x": 1}, {"x": 2}, {"x": 3}]
     assert huge.truncated
