@@ -39,7 +39,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -403,14 +403,19 @@ class Extraction:
     speakers: list[Actor] = field(default_factory=list)
     """Actors the extraction introduces: an outlet named only as the publisher."""
 
+    def mention_records(self) -> list[Mention]:
+        """Where the document names known actors, as records to write."""
+        doc = self.document.id
+        return [
+            Mention(document=doc, actor=m.actor, text=m.text, start=m.start, end=m.end)
+            for m in self.mentions
+        ]
+
     def batch(self) -> GraphBatch:
         """The records to write: the document, its mentions, new events, claims and sayings."""
         doc = self.document
         batch = GraphBatch(documents=[doc], actors=list(self.speakers))
-        batch.mentions = [
-            Mention(document=doc.id, actor=m.actor, text=m.text, start=m.start, end=m.end)
-            for m in self.mentions
-        ]
+        batch.mentions = self.mention_records()
         batch.events = [e.record() for e in self.events if not e.known]
         for found in self.claims:
             batch.claims.append(found.claim)
@@ -881,13 +886,13 @@ class RuleExtractor:
         """
         events: list[FoundEvent] = []
         told: list[tuple[int, int, FoundEvent]] = []
-        self._place_starts = [p.start for p in place_spans]
-        self._mention_starts = [m.start for m in mentions]
+        named = _ByStart(mentions)
+        places = _ByStart(place_spans)
         current: FoundEvent | None = None
         for sent in sents:
             for start, end in _clauses(sent):
                 clause = Sentence(start, end, sent.paragraph, document.text[start:end])
-                event = self._clause_event(document, clause, mentions, place_spans, current, events)
+                event = self._clause_event(document, clause, named, places, current, events)
                 if event is None:
                     continue
                 told.append((start, end, event))
@@ -921,8 +926,8 @@ class RuleExtractor:
         self,
         document: Document,
         clause: Sentence,
-        mentions: list[FoundMention],
-        place_spans: list[_Span],
+        named: _ByStart[FoundMention],
+        places: _ByStart[_Span],
         current: FoundEvent | None,
         events: list[FoundEvent],
     ) -> FoundEvent | None:
@@ -943,7 +948,7 @@ class RuleExtractor:
             event = FoundEvent("", kind, day, DatePrecision.DAY, "", clause.start, clause.end)
             events.append(event)
             return event
-        place = self._place(document.text, clause, mentions, place_spans)
+        place = self._place(document.text, clause, named, places)
         anaphora = _ANAPHORA.search(clause.text[: trigger.start()]) is not None
         if current is not None and (anaphora or (date is None and not place)):
             told = date.date if date else None
@@ -951,7 +956,7 @@ class RuleExtractor:
             if _compatible(told, precision, current.date, current.precision) and same_place(
                 place, current.place
             ):  # "this attack", "the strikes": the one just told of
-                if not current.known and current.date is None and told is not None:
+                if current.date is None and told is not None:
                     current.date, current.precision = told, precision
                 return current
         if date is None and not place:
@@ -978,13 +983,12 @@ class RuleExtractor:
                 (kind, event.date, event.precision, event.place),
             ):
                 continue
-            if not event.known:
-                if kind is EventKind.STRIKE:
-                    event.kind = kind
-                if len(place_words(place)) > len(place_words(event.place)):
-                    event.place = place  # the fuller telling: "Taji, north of Baghdad"
-                if event.date is None and day is not None:
-                    event.date, event.precision = day, precision
+            if kind is EventKind.STRIKE:
+                event.kind = kind
+            if len(place_words(place)) > len(place_words(event.place)):
+                event.place = place  # the fuller telling: "Taji, north of Baghdad"
+            if event.date is None and day is not None:
+                event.date, event.precision = day, precision
             return event
         event = FoundEvent(
             event_id(kind, day, place), kind, day, precision, place, sent.start, sent.end
@@ -993,16 +997,14 @@ class RuleExtractor:
         return event
 
     def _place(
-        self, text: str, sent: Sentence, mentions: list[FoundMention], place_spans: list[_Span]
+        self, text: str, sent: Sentence, named: _ByStart[FoundMention], places: _ByStart[_Span]
     ) -> str:
-        starts = self._place_starts
-        for span in place_spans[bisect_left(starts, sent.start) : bisect_left(starts, sent.end)]:
+        for span in places.within(sent.start, sent.end):
             after = text[span.end : span.end + 60]
             inner = _PLACE_POSSESSIVE.match(after)
             if inner is not None:  # "Iraq’s Nineveh governorate"
                 return f"{inner.group(1).strip()}, {span.text}"
-            at = bisect_right(self._mention_starts, span.start) - 1
-            if at >= 0 and mentions[at].end > span.start:
+            if named.covering(span.start):
                 continue  # an actor, or a whole country: too coarse to tell events apart
             more = _PLACE_MORE.match(after)
             direction = _DIRECTION_OF.search(text[max(0, span.start - 30) : span.start])
@@ -1012,6 +1014,26 @@ class RuleExtractor:
                 + (more.group(0).rstrip() if more else "")
             )
         return ""
+
+
+_S = TypeVar("_S", FoundMention, _Span)
+
+
+class _ByStart(Generic[_S]):
+    """Spans of text sorted by where they start, for finding those in a range by bisection."""
+
+    def __init__(self, items: list[_S]) -> None:
+        self.items: list[_S] = sorted(items, key=lambda item: item.start)
+        self.starts = [item.start for item in self.items]
+
+    def within(self, start: int, end: int) -> list[_S]:
+        """Those starting in ``[start, end)``."""
+        return self.items[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+    def covering(self, at: int) -> bool:
+        """Whether one of them (none overlapping) covers offset ``at``."""
+        last = bisect_right(self.starts, at) - 1
+        return last >= 0 and self.items[last].end > at
 
 
 def _clauses(sent: Sentence) -> list[tuple[int, int]]:
@@ -1140,11 +1162,10 @@ class _Claims:
         self.text = document.text
         self.published = document.published
         self.sents = sents
-        self.mentions = mentions
         self.events = events
         self.told = told
         self.told_starts = [start for start, _, _ in told]
-        self.mention_starts = [m.start for m in mentions]
+        self.named = _ByStart(mentions)
         self.publisher = publisher
         self.found: dict[str, FoundClaim] = {}
         self.responsibility_denials: list[tuple[str, FoundEvent | None, Sentence, bool]] = []
@@ -1172,11 +1193,7 @@ class _Claims:
     def run(self) -> list[FoundClaim]:
         carried: tuple[str, int] | None = None  # a speaker introducing the next paragraph
         for sent in self.sents:
-            ms = self.mentions[
-                bisect_left(self.mention_starts, sent.start) : bisect_left(
-                    self.mention_starts, sent.end
-                )
-            ]
+            ms = self.named.within(sent.start, sent.end)
             voice = self._voice(sent, ms)
             speaker = voice.speaker
             if (

@@ -131,7 +131,7 @@ def article_batch(documents: list[Document], extractor: Extractor) -> GraphBatch
     """
     batch = GraphBatch(documents=list(documents))
     for doc in documents:
-        batch.mentions += extractor.extract(doc).batch().mentions
+        batch.mentions += extractor.extract(doc).mention_records()
     return batch
 
 
