@@ -202,7 +202,8 @@ _PLACE_POSSESSIVE = re.compile(
     rf"^[’']s\s+((?:eastern\s+|western\s+|northern\s+|southern\s+)?{_NAME_WORDS})"
 )
 _DIRECTION_OF = re.compile(
-    r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+(?:the\s+)?$",
+    r"\b(?:near|outside|around|(?:north|south|east|west|northeast|northwest|southeast|"
+    r"southwest)(?:ern)?\s+of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _PLACE_MORE = re.compile(
@@ -218,6 +219,9 @@ _STRIKE = re.compile(
 _ATTACK = re.compile(
     r"\b(?:attacks?|attacked|assassinations?|assassinated|ambush(?:ed)?|raids?)\b", re.IGNORECASE
 )
+_TRIGGER = re.compile(rf"{_STRIKE.pattern}|{_ATTACK.pattern}|\b(?:killed|killing)\b", re.IGNORECASE)
+# a comma that does not set off a name: "killed the leader, Qasem Soleimani, | resulting in"
+_NOT_A_NAME_COMMA = re.compile(r",(?!\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}\s*,)")
 _NEARBY_EVENTS = 50
 _ANAPHORA = re.compile(r"\b(?:this|that|these|those|the)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _EARLIER = re.compile(
@@ -239,11 +243,12 @@ _ROLE = (
 )
 _X_ROLE_OF_Y = re.compile(
     rf"^\s*(?:\(|,|—|–)?\s*(?:who\s+(?:is|was)\s+|is\s+|was\s+)?(?:the\s+|a\s+|an\s+)?"
-    rf"(?:[\w’'-]+\s+){{0,2}}?{_ROLE}s?\s+(?:in\s+charge\s+)?(?:of|for|in)\s+(?:the\s+)?"
+    rf"(?:[\w’'-]+\s+){{0,2}}?{_ROLE}s?\s+(?:in\s+charge\s+)?(?:of|for|in|within)\s+(?:the\s+)?"
     rf"(?:[\w-]+[’']s\s+)?$",
     re.IGNORECASE,
 )
 _Y_ROLE_X = re.compile(rf"^(?:[’']s)?\s+{_ROLE}s?\s*,?\s*$", re.IGNORECASE)
+_ROLE_OF_BEFORE = re.compile(rf"\b{_ROLE}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _PRONOUN_ROLE_X = re.compile(rf"\b(?:their|its)\s+{_ROLE}s?\s*,?\s*$", re.IGNORECASE)
 _X_LEADS_Y = re.compile(
     r"^\s*,?\s*(?:who\s+)?(?:leads|led|commands|commanded|heads|headed|founded)\s+(?:the\s+)?$",
@@ -253,6 +258,11 @@ _X_PART_OF_Y = re.compile(
     r"^\s*(?:\(|,|—|–)?\s*(?:which\s+(?:is|are)\s+|is\s+|are\s+|was\s+)?(?:a\s+|an\s+|the\s+|one\s+of\s+the\s+)?"
     r"(?:[\w’'-]+\s+){0,2}?(?:part|brigades?|units?|members?|factions?|wings?|militias?|"
     r"affiliates?|components?|groups?)\s+(?:of|in|within)\s+(?:the\s+)?(?:[\w-]+[’']s\s+)?$",
+    re.IGNORECASE,
+)
+_X_INTEGRATED_INTO_Y = re.compile(
+    r"^\s*(?:[\w’'-]+\s+){0,4}?(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:integrated|incorporated|"
+    r"organi[sz]ed)\s+(?:into|in|within)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _X_OF_Y = re.compile(r"^\s+of\s+(?:the\s+)?(?:[\w-]+[’']s\s+)?$", re.IGNORECASE)
@@ -266,6 +276,26 @@ _STRIKE_VERB = re.compile(
     r"targeting|targets|bombed|bombing|attacked|attacks?|attacking|raided)\b",
     re.IGNORECASE,
 )
+_STRIKER_WORD = re.compile(
+    rf"{_STRIKE.pattern}|{_ATTACK.pattern}|\b(?:killed|kills|assassinated)\b", re.IGNORECASE
+)
+_BY = re.compile(
+    r"\s+(?:(?:was|were)\s+)?(?:(?:carried\s+out|conducted|launched)\s+by|attributed\s+to|by)"
+    r"\s+(?:the\s+|an?\s+)?"
+)
+_KILL_ACTIVE = re.compile(r"\b(?:kill|kills|killed|killing)\b", re.IGNORECASE)
+_MEMBERS_OF = re.compile(
+    r"\s+(?:a|an|the|two|three|four|five|six|several|many|\d+)?\s*"
+    r"(?:senior\s+|top\s+|high[- ]ranking\s+|prominent\s+)?",
+    re.IGNORECASE,
+)
+_MEMBERS = re.compile(
+    r"\s*(?:commanders?|leaders?|members?|fighters?|officials?|operatives?)\b", re.IGNORECASE
+)
+_STRIKE_NOUN = re.compile(
+    r"(?:air\s*strikes?|airstrikes?|drone\s+strikes?|strikes?|attacks?|bombing)", re.IGNORECASE
+)
+_ON_TARGET = re.compile(r"\b(?:on|against|targeting|targeted|at)\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(r"\b(?:on|against|targeting|at)\s+(?:the\s+)?$", re.IGNORECASE)
 _KILL = re.compile(
@@ -511,10 +541,6 @@ def place_words(place: str) -> set[str]:
     return {w for w in strip_articles(normal_form(place)).split() if len(w) > 2} - {
         "camp",
         "base",
-        "north",
-        "south",
-        "east",
-        "west",
         "eastern",
         "western",
         "northern",
@@ -524,24 +550,59 @@ def place_words(place: str) -> set[str]:
     }
 
 
-def _head(place: str) -> set[str]:
-    return place_words(place.split(",")[0])
+_REFERENCE = re.compile(
+    r"\b(?:near|outside|around|(?:north|south|east|west|northeast|northwest|southeast|"
+    r"southwest)(?:ern)?\s+of)\s+",
+    re.IGNORECASE,
+)
+
+
+def _where(place: str) -> tuple[set[str], set[str], set[str]]:
+    """A place as ``(name, within, near)``: "Camp Taji, north of Baghdad" is
+    ``({taji}, {taji}, {baghdad})``, "Nineveh, Iraq" ``({nineveh}, {nineveh, iraq}, {})``,
+    "near Baghdad" ``({}, {}, {baghdad})``: a place north of Baghdad is not in Baghdad."""
+    name: set[str] = set()
+    within: set[str] = set()
+    near: set[str] = set()
+    for number, part in enumerate(place.split(",")):
+        inside, *references = _REFERENCE.split(part)
+        for reference in references:
+            near |= place_words(reference)
+        if number == 0:
+            name = place_words(inside)
+        within |= place_words(inside)
+    return name, within, near
 
 
 def same_place(a: str, b: str) -> bool:
-    """Whether two place descriptions can name one place: one's first name is in the other.
+    """Whether two place descriptions can name one place: one's name lies within the other.
+
+    A place told only by what it is near ("north of Baghdad") is vague, and
+    contradicts no named place.
 
     Examples
     --------
     >>> same_place("Camp Taji, north of Baghdad", "Taji"), same_place("Taji", "Nineveh")
     (True, False)
-    >>> same_place("Baghdad International Airport", "Camp Taji, north of Baghdad")
+    >>> same_place("Camp Taji north of Baghdad", "Baghdad")
     False
+    >>> same_place("near Baghdad", "Camp Taji, north of Baghdad")
+    True
     """
-    if not a or not b:
+    name_a, within_a, _ = _where(a)
+    name_b, within_b, _ = _where(b)
+    if not name_a or not name_b:
         return True
-    head_a, head_b = _head(a), _head(b)
-    return bool(head_a and head_a <= place_words(b)) or bool(head_b and head_b <= place_words(a))
+    return name_a <= within_b or name_b <= within_a
+
+
+def _agree(a: str, b: str) -> bool:
+    """Whether two places say the same, not merely do not contradict."""
+    name_a, _, near_a = _where(a)
+    name_b, _, near_b = _where(b)
+    if name_a and name_b:
+        return same_place(a, b)
+    return bool((name_a | near_a) & (name_b | near_b))
 
 
 Telling = tuple[EventKind, "dt.date | None", DatePrecision, str]
@@ -563,8 +624,13 @@ def _compatible(
     return abs((a - b).days) <= 1
 
 
+_ATTACK_OR_STRIKE = {EventKind.ATTACK, EventKind.STRIKE}
+
+
 def same_event(a: Telling, b: Telling) -> bool:
     """The rule by which two tellings are one event: same kind, dates within a day, same place.
+
+    An attack and a strike are of one kind: outlets call one strike "the attack".
 
     Dates compare at the coarser precision ("in 2020" can be 3 January
     2020). An unknown date or place does not contradict, but something must
@@ -577,13 +643,19 @@ def same_event(a: Telling, b: Telling) -> bool:
     ...            (EventKind.STRIKE, dt.date(2020, 1, 4), day, "Taji"))
     True
     """
+    _, date_a, _, place_a = a
+    _, date_b, _, place_b = b
+    return _fits(a, b) and ((date_a is not None and date_b is not None) or _agree(place_a, place_b))
+
+
+def _fits(a: Telling, b: Telling) -> bool:
+    """Whether nothing in two tellings says they are different events."""
     kind_a, date_a, precision_a, place_a = a
     kind_b, date_b, precision_b, place_b = b
-    if kind_a is not kind_b or not _compatible(date_a, precision_a, date_b, precision_b):
+    kinds = {kind_a, kind_b}
+    if len(kinds) > 1 and kinds != _ATTACK_OR_STRIKE:  # "the attack" may be the strike
         return False
-    if not same_place(place_a, place_b):
-        return False
-    return (date_a is not None and date_b is not None) or bool(place_a and place_b)
+    return _compatible(date_a, precision_a, date_b, precision_b) and same_place(place_a, place_b)
 
 
 def slug(text: str) -> str:
@@ -594,7 +666,9 @@ def slug(text: str) -> str:
 
 def event_id(kind: EventKind, date: dt.date | None, place: str) -> str:
     """A readable, deterministic event id: ``strike-2020-01-04-taji``."""
-    parts = [kind.value, date.isoformat() if date else "undated", slug(place) or "unplaced"]
+    # "Camp Taji north of Baghdad": camp-taji; "near Taji": taji
+    where = next(filter(None, map(slug, _REFERENCE.split(place.split(",")[0]))), "")
+    parts = [kind.value, date.isoformat() if date else "undated", where or "unplaced"]
     return "-".join(parts)
 
 
@@ -632,7 +706,7 @@ class RuleExtractor:
     ...                     "an Iraqi army source said late on Friday.")
     >>> found = RuleExtractor(actors).extract(doc)
     >>> [(e.id, e.place) for e in found.events]
-    [('strike-2020-01-03-taji', 'Taji')]
+    [('strike-2020-01-03-taji', 'near Taji')]
     >>> [(c.claim.subject, c.claim.predicate.value, c.claim.object) for c in found.claims]
     [('united-states', 'struck', 'pmf')]
     """
@@ -896,8 +970,10 @@ class RuleExtractor:
                 if event is None:
                     continue
                 told.append((start, end, event))
-                if _recent(event, document.published):  # background events do not become current
+                # background events ("24 hours after", last year's) do not become current
+                if _recent(event, document.published) and not _EARLIER.search(clause.text):
                     current = event
+        events, told = _merge(events, told)
         for event in events:  # named once the document has told all it tells of it
             event.id = event_id(event.kind, event.date, event.place)
             self._meet(event)
@@ -932,20 +1008,28 @@ class RuleExtractor:
         events: list[FoundEvent],
     ) -> FoundEvent | None:
         trigger = _STRIKE.search(clause.text) or _ATTACK.search(clause.text)
+        earlier = _EARLIER.search(clause.text)
+        if trigger is None and earlier is not None:  # "both killed 24hrs ago"
+            trigger = _KILL.search(clause.text)
         if trigger is None:
             return None
         kind = EventKind.STRIKE if _STRIKE.search(clause.text) else EventKind.ATTACK
         dates = find_dates(clause.text, document.published)
         date = dates[0] if dates else None
-        earlier = _EARLIER.search(clause.text)
         if earlier is not None and current is not None and current.date is not None:
             # "24 hours after a US drone killed X": an earlier event than the current one
             day = current.date - dt.timedelta(days=1)
-            date = DateMention(day, DatePrecision.DAY, earlier.start(), earlier.end())
             for event in events:
                 if event.date == day and event is not current:
                     return event
-            event = FoundEvent("", kind, day, DatePrecision.DAY, "", clause.start, clause.end)
+            rest = Sentence(
+                clause.start + earlier.end(),
+                clause.end,
+                clause.paragraph,
+                clause.text[earlier.end() :],
+            )
+            place = self._place(document.text, rest, named, places)
+            event = FoundEvent("", kind, day, DatePrecision.DAY, place, clause.start, clause.end)
             events.append(event)
             return event
         place = self._place(document.text, clause, named, places)
@@ -1016,6 +1100,46 @@ class RuleExtractor:
         return ""
 
 
+def _merge(
+    events: list[FoundEvent], told: list[tuple[int, int, FoundEvent]]
+) -> tuple[list[FoundEvent], list[tuple[int, int, FoundEvent]]]:
+    """One event for the tellings a whole document shows to be one.
+
+    While reading, a telling can lack the date the document gives later
+    ("airstrikes near Camp Taji", then "in the early hours of Saturday").
+    Once all is read, a dated event joins the first one of its day it is, and
+    an undated one the first dated one told after it; an undated opening needs
+    only to fit it: a headline's "airstrike near Baghdad" is the strike the
+    article then dates.
+    """
+    into: dict[int, FoundEvent] = {}
+    kept: list[FoundEvent] = []
+    for event in events:
+        telling = (event.kind, event.date, event.precision, event.place)
+        dated = [e for e in events if e.date is not None and id(e) not in into and e is not event]
+        if event.date is None:
+            fits = [e for e in dated if e.start > event.start]
+        else:
+            # one document keeps its own dates: "24 hours after" is another day's event
+            fits = [e for e in kept if e.date == event.date]
+        # an undated opening (the headline) needs only to fit: its event is the story's
+        opening = event.date is None and all(e.start > event.start for e in dated)
+        match = _fits if opening else same_event
+        same = next(
+            (e for e in fits if match(telling, (e.kind, e.date, e.precision, e.place))),
+            None,
+        )
+        if same is None:
+            kept.append(event)
+            continue
+        into[id(event)] = same
+        if event.kind is EventKind.STRIKE:
+            same.kind = event.kind
+        if len(place_words(event.place)) > len(place_words(same.place)):
+            same.place = event.place
+    return kept, [(start, end, into.get(id(e), e)) for start, end, e in told]
+
+
 _S = TypeVar("_S", FoundMention, _Span)
 
 
@@ -1037,9 +1161,16 @@ class _ByStart(Generic[_S]):
 
 
 def _clauses(sent: Sentence) -> list[tuple[int, int]]:
-    """Where a sentence's clauses start and end, cut at ";", dashes and ", which"."""
+    """Where a sentence's clauses start and end, cut at ";", dashes and ", which",
+    and after an earlier event's telling: "Less than 24 hours after a US drone
+    killed Soleimani, | the US has gone for round two"."""
     cuts = [sent.start + m.start() for m in _CLAUSE.finditer(sent.text)]
-    bounds = [sent.start, *cuts, sent.end]
+    for earlier in _EARLIER.finditer(sent.text):
+        trigger = _TRIGGER.search(sent.text, earlier.end())
+        comma = _NOT_A_NAME_COMMA.search(sent.text, trigger.end()) if trigger else None
+        if comma is not None:
+            cuts.append(sent.start + comma.start())
+    bounds = [sent.start, *sorted(cuts), sent.end]
     return [(a, b) for a, b in pairwise(bounds) if b > a]
 
 
@@ -1300,16 +1431,33 @@ class _Claims:
             role = _X_ROLE_OF_Y.match(gap) or _X_LEADS_Y.match(gap)
             if ka is ActorKind.PERSON and kb in _GROUP_KINDS and role:
                 out.append((a.actor, Predicate.COMMANDS, b.actor, None))
+                both = ms.index(a)  # "A and B, both commanders within C"
+                if both and re.match(r"\s*,?\s*both\b", gap) is not None:
+                    other = ms[both - 1]
+                    if self.kind(other) is ActorKind.PERSON and re.fullmatch(
+                        r"\s*(?:,\s*)?and\s*", text[other.end : a.start]
+                    ):
+                        out.append((other.actor, Predicate.COMMANDS, b.actor, None))
             if ka in _GROUP_KINDS and kb is ActorKind.PERSON and _Y_ROLE_X.match(gap):
                 out.append((b.actor, Predicate.COMMANDS, a.actor, None))
             if ka in _GROUP_KINDS and kb in _GROUP_KINDS:
                 after = text[b.end : b.end + 40]
                 if (
                     _X_PART_OF_Y.match(gap)
+                    or _X_INTEGRATED_INTO_Y.match(gap)
                     or _X_OF_Y.match(gap)
                     or (_X_IS_A_Y.match(gap) and _Y_GROUP_AFTER.match(after))
                 ):
                     out.append((a.actor, Predicate.PART_OF, b.actor, None))
+        for a, b in pairwise(ms):
+            # "the leader of the Imam Ali Brigades, Shubul al-Zaidi"
+            if (
+                self.kind(a) in _GROUP_KINDS
+                and self.kind(b) is ActorKind.PERSON
+                and _ROLE_OF_BEFORE.search(text[max(sent.start, a.start - 50) : a.start])
+                and re.fullmatch(r"\s*,\s*", text[a.end : b.start])
+            ):
+                out.append((b.actor, Predicate.COMMANDS, a.actor, None))
         for i, m in enumerate(ms):
             k = self.kind(m)
             if k is ActorKind.PERSON and _PRONOUN_ROLE_X.search(text[sent.start : m.start]):
@@ -1321,6 +1469,7 @@ class _Claims:
                 if unit is not None and m.start - unit.end < 120:
                     out.append((unit.actor, Predicate.PART_OF, m.actor, None))
         out += self._strikes(sent, ms, event)
+        out += self._members_killed(sent, ms, event)
         killed = self._killed(sent, ms, event, speaker)
         out += killed
         striker = self._striker(sent, ms)
@@ -1331,12 +1480,23 @@ class _Claims:
         return list(dict.fromkeys(out))
 
     def _striker(self, sent: Sentence, ms: list[FoundMention]) -> str | None:
-        """Who a strike word of the sentence names as striking: "US airstrikes", "a US drone"."""
-        for strike in _STRIKE.finditer(sent.text):
-            at = sent.start + strike.start()
-            before = [m for m in ms if m.end <= at and self.kind(m) in _ATTACKER_KINDS]
-            if before and _words(self.text[before[-1].end : at]) <= 2:
+        """Who the sentence names as striking or killing.
+
+        "US airstrikes", "a US drone shockingly killed", "the US killed",
+        "the attack carried out by US helicopters", "a strike attributed to the US".
+        """
+        attackers = [m for m in ms if self.kind(m) in _ATTACKER_KINDS]
+        for word in _STRIKER_WORD.finditer(sent.text):
+            at, end = sent.start + word.start(), sent.start + word.end()
+            before = [m for m in attackers if m.end <= at]
+            passive = _PASSIVE.search(self.text[sent.start : at]) is not None
+            if before and _words(self.text[before[-1].end : at]) <= 2 and not passive:
                 return before[-1].actor
+            by = _BY.match(self.text, end, sent.end)
+            if by is not None:
+                after = next((m for m in attackers if m.start == by.end()), None)
+                if after is not None:
+                    return after.actor
         return None
 
     def _pairs(self, ms: list[FoundMention]) -> Iterator[tuple[FoundMention, FoundMention]]:
@@ -1377,23 +1537,21 @@ class _Claims:
                     None,
                 )
                 if attacker is not None and target is not None:
-                    out.append((attacker.actor, Predicate.STRUCK, target.actor, _id(event)))
+                    told = self.event_at(at) or event
+                    out.append((attacker.actor, Predicate.STRUCK, target.actor, _id(told)))
                 continue
             attacker = next(
                 (
                     m
                     for m in reversed(ms)
-                    if m.end <= at
-                    and self.kind(m) in _ATTACKER_KINDS
-                    and _words(text[m.end : at]) <= 6
-                    and not _PLACE_BEFORE.search(text[max(sent.start, m.start - 30) : m.start])
-                    and not _OBJECT_BEFORE.search(text[max(sent.start, m.start - 15) : m.start])
+                    if m.end <= at and _words(text[m.end : at]) <= 6 and self._attacks(m, at, sent)
                 ),
                 None,
             )
             if attacker is None:
                 continue
             clause_end = _clause_end(text, end, sent.end)
+            noun = _STRIKE_NOUN.fullmatch(verb.group(0)) is not None
             target = next(
                 (
                     m
@@ -1402,48 +1560,94 @@ class _Claims:
                     and m.actor != attacker.actor
                     and self.kind(m) in _TARGET_KINDS | {ActorKind.PERSON}
                     and _words(text[end : m.start]) <= 20
+                    # "a US drone attack ordered by Trump": a strike's target follows "on"
+                    and (not noun or _ON_TARGET.search(text[end : m.start]) is not None)
                 ),
                 None,
             )
             if target is not None:
-                out.append((attacker.actor, Predicate.STRUCK, target.actor, _id(event)))
+                told = self.event_at(at) or event
+                out.append((attacker.actor, Predicate.STRUCK, target.actor, _id(told)))
         return out
+
+    def _members_killed(
+        self, sent: Sentence, ms: list[FoundMention], event: FoundEvent | None
+    ) -> list[tuple[str, Predicate, str, str | None]]:
+        """ "A strike killing a Kataib Hezbollah commander": the striker struck the group."""
+        out = []
+        text = self.text
+        for kill in _KILL_ACTIVE.finditer(sent.text):
+            at, end = sent.start + kill.start(), sent.start + kill.end()
+            if _PASSIVE.search(text[sent.start : at]):
+                continue
+            group = next((m for m in ms if m.start >= end), None)
+            if (
+                group is None
+                or self.kind(group) not in _TARGET_KINDS
+                or not _MEMBERS_OF.fullmatch(text[end : group.start])
+                or not _MEMBERS.match(text, group.end)
+            ):
+                continue
+            attacker = next(
+                (m for m in reversed(ms) if m.end <= at and self._attacks(m, at, sent)), None
+            )
+            if attacker is not None:
+                told = self.event_at(at) or event
+                out.append((attacker.actor, Predicate.STRUCK, group.actor, _id(told)))
+        return out
+
+    def _attacks(self, m: FoundMention, at: int, sent: Sentence) -> bool:
+        """Whether ``m`` can be who acts at ``at``: an attacker, not an object, place or speaker."""
+        text = self.text
+        return (
+            self.kind(m) in _ATTACKER_KINDS
+            and not _PLACE_BEFORE.search(text[max(sent.start, m.start - 30) : m.start])
+            and not _OBJECT_BEFORE.search(text[max(sent.start, m.start - 15) : m.start])
+            and not re.search(rf"\b{_SAY}\b", text[m.end : at], re.IGNORECASE)
+        )
 
     def _killed(
         self, sent: Sentence, ms: list[FoundMention], event: FoundEvent | None, speaker: str
     ) -> list[tuple[str, Predicate, str, str | None]]:
-        if event is None or _DEAD_OR_ALIVE.search(sent.text):
+        if _DEAD_OR_ALIVE.search(sent.text):
             return []
         text = self.text
         people = [m for m in ms if self.kind(m) is ActorKind.PERSON and m.actor != speaker]
-        killed: set[str] = set()
+        killed: dict[str, FoundEvent] = {}
         for kill in _KILL.finditer(sent.text):
             at, end = sent.start + kill.start(), sent.start + kill.end()
+            event = self.event_at(at) or event  # the clause's: "24 hours after X killed Y, ..."
+            if event is None:
+                continue
             clause_end = _clause_end(text, end, sent.end)
             after = [m for m in people if end <= m.start < clause_end]
+            # "a US drone attack ordered by Trump killed Soleimani": the one
+            # named before an active "killed" did not die
+            active = bool(after) and _words(text[end : after[0].start]) <= 4
             if after and _words(text[end : after[0].start]) <= 12:
-                killed.add(after[0].actor)
+                killed[after[0].actor] = event
                 chain = after[0]
                 for other in after[1:]:
                     if re.fullmatch(r"\s*(?:,|&|and|,\s*and)\s*", text[chain.end : other.start]):
-                        killed.add(other.actor)
+                        killed[other.actor] = event
                         chain = other
             before = [m for m in people if m.end <= at]
             if before:
                 last = before[-1]
-                gap = text[last.end : at]
-                if _KILLED_LINK.match(gap) or re.search(
+                gap = _without_appositions(text[last.end : at])
+                if (_KILLED_LINK.match(gap) and not (active and _words(gap) == 0)) or re.search(
                     r"\b(?:is|was|were|are)\s+(?:also\s+|reportedly\s+|allegedly\s+)*among\b",
                     gap,
                     re.I,
                 ):
-                    killed.add(last.actor)
+                    killed[last.actor] = event
                     chain = last
                     for other in reversed(before[:-1]):
                         if re.fullmatch(
-                            r"\s*(?:,|&|and|,\s*and)\s*", text[other.end : chain.start]
+                            r"\s*(?:,|&|and|,\s*and)\s*",
+                            _without_appositions(text[other.end : chain.start]),
                         ):
-                            killed.add(other.actor)
+                            killed[other.actor] = event
                             chain = other
                 else:
                     first = before[0]
@@ -1452,8 +1656,8 @@ class _Claims:
                         text[first.end : at],
                         re.I,
                     ):
-                        killed.add(first.actor)
-        return [(p, Predicate.KILLED_IN, event.id, event.id) for p in sorted(killed)]
+                        killed[first.actor] = event
+        return [(p, Predicate.KILLED_IN, e.id, e.id) for p, e in sorted(killed.items())]
 
     def _alive(
         self, sent: Sentence, ms: list[FoundMention], event: FoundEvent | None, hedged: bool
@@ -1487,6 +1691,21 @@ class _Claims:
                 hedged,
                 sent,
             )
+
+
+_APPOSITION = re.compile(
+    r",\s*(?:and\s+)?(?:a|an|the|both|his|her|their|its|one|two|three|four|five|six|several|"
+    r"some|\d+)\s[^,;:.!?“”\"]*?(?=,)",
+    re.IGNORECASE,
+)
+
+
+def _without_appositions(text: str) -> str:
+    """The text between a name and its verb without what is set between commas.
+
+    ", the deputy leader of Saraya al-Khorasani, was" -> ", was"
+    """
+    return _APPOSITION.sub("", text)
 
 
 def _id(event: FoundEvent | None) -> str | None:
