@@ -18,6 +18,7 @@ DOCUMENTS = {d.id: d for p in sorted(ARTICLES.glob("*.md")) for d in read_articl
 GOLD_DOCUMENTS = {d.id for p in sorted(GOLD_ARTICLES.glob("*.md")) for d in read_articles(p)}
 ACTORS = {a.id: a for a in read_curated(DATA / "actors.yaml").actors}
 CLAIMS = read_curated(DATA / "claims.yaml")
+EVENTS = {e.id for e in read_curated(DATA / "events.yaml").events}
 
 REQUIRED = {
     "pmf": ActorKind.ARMED_GROUP,
@@ -98,7 +99,8 @@ def test_every_curated_claim_is_anchored_in_its_article() -> None:
         assert att.date == DOCUMENTS[att.document].published
     for claim in batch.claims:
         for end in (claim.subject, claim.object):
-            assert end in ACTORS or end in {e.id for e in CLAIMS.events}
+            assert end in ACTORS or end in EVENTS
+        assert claim.event is None or claim.event in EVENTS
 
 
 def test_the_static_relations_the_articles_state() -> None:

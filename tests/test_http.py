@@ -174,7 +174,7 @@ def test_lists_page_with_a_next_link_to_the_end(api: httpx.Client) -> None:
         page = api.get(url).json()
         seen += [v["id"] for v in page["data"]]
         url = page["next"]
-    assert len(seen) == len(set(seen)) == page["count"] == 19
+    assert len(seen) == len(set(seen)) == page["count"] == 20
 
 
 def test_who_said_what_about_an_event(api: httpx.Client) -> None:

@@ -37,8 +37,13 @@ class TestStatus:
         assert derive_status("us", [att("reuters", "reported")]) is Status.REPORTED
 
     def test_two_firm_speakers_confirm(self) -> None:
-        atts = [att("reuters", "reported"), att("ap", "reported")]
+        atts = [att("reuters", "reported"), att("ap", "reported", start=40)]
         assert derive_status("us", atts) is Status.CONFIRMED
+
+    def test_one_sentence_read_as_two_speakers_is_one_statement(self) -> None:
+        # an outlet and the source it quotes, both credited with the same words
+        atts = [att("zerohedge", "reported"), att("reuters", "reported")]
+        assert derive_status("us", atts) is Status.REPORTED
 
     def test_hedged_reports_never_confirm(self) -> None:
         atts = [att("reuters", "reported", hedged=True), att("ap", "reported", hedged=True)]

@@ -234,7 +234,8 @@ class Document(_Derived):
 
 
 class Claim(_Derived):
-    """``subject predicate object``, optionally within an event.
+    """``subject predicate object``, optionally within an event (``struck``; a
+    ``killed_in`` claim's object is its event).
 
     The id is hashed from the four parts, so two articles telling the same
     thing meet on one claim.
@@ -247,6 +248,13 @@ class Claim(_Derived):
 
     id_prefix = "claim"
     identity = ("subject", "predicate", "object", "event")
+
+    @model_validator(mode="after")
+    def _one_event(self) -> Claim:
+        # one way to say it, so two tellings of one death meet on one claim
+        if self.predicate is Predicate.KILLED_IN and self.event is not None:
+            raise ValueError("killed_in names its event as the object: leave event empty")
+        return self
 
 
 class Attestation(_Derived):
@@ -307,7 +315,7 @@ def derive_status(subject: str, attestations: Iterable[Attestation]) -> Status:
     - ``contested``: at least one speaker reports it and another denies it;
     - ``confirmed``: nobody denies it, and either its own subject reports it
       without a hedge (an admission: CENTCOM says CENTCOM struck) or at least
-      two distinct speakers report it without a hedge;
+      two distinct speakers report it without a hedge, in two sentences;
     - ``reported``: nobody denies it, but it is not confirmed.
 
     Parameters
@@ -339,7 +347,14 @@ def derive_status(subject: str, attestations: Iterable[Attestation]) -> Status:
     denying = [a for a in latest.values() if a.stance is Stance.DENIED]
     if denying:
         return Status.CONTESTED if reporting else Status.DENIED
-    firm = {a.speaker for a in reporting if not a.hedged}
-    if subject in firm or len(firm) >= 2:
+    firm = [a for a in reporting if not a.hedged]
+    speakers = {a.speaker for a in firm}
+    # one sentence read as two speakers' (an outlet and whom it quotes) is one statement
+    statements = {
+        (a.document, a.start)
+        for a in ordered
+        if a.speaker in speakers and a.stance is Stance.REPORTED and not a.hedged
+    }
+    if subject in speakers or (len(speakers) >= 2 and len(statements) >= 2):
         return Status.CONFIRMED
     return Status.REPORTED

@@ -259,7 +259,8 @@ def score_one(name: str, gold: Gold, found: Extraction, path: Path) -> Report:
         obj = (
             pairs.get(c.object, f"?{c.object}") if c.predicate is Predicate.KILLED_IN else c.object
         )
-        in_event = None if c.event is None else pairs.get(c.event, f"?{c.event}")
+        told = c.object if c.predicate is Predicate.KILLED_IN else c.event  # its object
+        in_event = None if told is None else pairs.get(told, f"?{told}")
         same = next(
             (
                 g

@@ -1402,6 +1402,8 @@ class _Claims:
         for m in ms:
             after = text[m.end : min(sent.end, m.end + 80)]
             before = text[max(sent.start, m.start - 60) : m.start]
+            if _PLACE_BEFORE.search(before):
+                continue  # "officials with militias in Iraq said": a place, not a speaker
             said = _SPEAKER_AFTER.match(after)
             if said is not None and not _mention_between(ms, m.end, m.end + said.end()):
                 denies = _DENY.search(said.group(0)) is not None
@@ -1475,7 +1477,7 @@ class _Claims:
         striker = self._striker(sent, ms)
         if striker is not None:  # "killed in US airstrikes": the US struck them
             out += [
-                (striker, Predicate.STRUCK, person, event_id) for person, _, _, event_id in killed
+                (striker, Predicate.STRUCK, person, event_id) for person, _, event_id, _ in killed
             ]
         return list(dict.fromkeys(out))
 
@@ -1657,7 +1659,7 @@ class _Claims:
                         re.I,
                     ):
                         killed[first.actor] = event
-        return [(p, Predicate.KILLED_IN, e.id, e.id) for p, e in sorted(killed.items())]
+        return [(p, Predicate.KILLED_IN, e.id, None) for p, e in sorted(killed.items())]
 
     def _alive(
         self, sent: Sentence, ms: list[FoundMention], event: FoundEvent | None, hedged: bool
@@ -1677,15 +1679,13 @@ class _Claims:
             for f in self.found.values()
             if f.claim.subject == person.actor and f.claim.predicate is Predicate.KILLED_IN
         ]
-        targets = [(c.object, c.event) for c in reported] or (
-            [(event.id, event.id)] if event is not None else []
-        )
-        for obj, claim_event in targets:
+        targets = [c.object for c in reported] or ([event.id] if event is not None else [])
+        for obj in targets:
             self._add(
                 person.actor,
                 Predicate.KILLED_IN,
                 obj,
-                claim_event,
+                None,
                 person.actor,
                 Stance.DENIED,
                 hedged,

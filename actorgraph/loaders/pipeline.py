@@ -106,7 +106,10 @@ def load_paths(
     extractor = extractor_for(store) if articles else None
     for path in articles:
         assert extractor is not None
-        done(_write(store, path, partial(_article_batch, path, extractor)))
+        outcome = _write(store, path, partial(_article_batch, path, extractor))
+        if outcome.error is not None:  # forget the events of a file not written
+            extractor = extractor_for(store)
+        done(outcome)
     for path, curated in annotations:
         done(_write(store, path, partial(curated.batch, store.document)))
     return outcomes
@@ -122,16 +125,13 @@ def _article_batch(path: Path, extractor: Extractor) -> GraphBatch:
 
 
 def article_batch(documents: list[Document], extractor: Extractor) -> GraphBatch:
-    """Documents with the actors ``extractor`` finds named in them, as one batch.
-
-    Only mentions are written for now: the rule-based extractor's claims
-    score precision 0.53 and recall 0.38 on ``tests/gold`` (``actorgraph
-    evaluate``), below the bar a graph analysts trust needs (0.85 and 0.75),
-    so they are shown by ``actorgraph extract`` and not written.
-    """
-    batch = GraphBatch(documents=list(documents))
+    """Documents with what ``extractor`` finds in them, as one batch: mentions,
+    events, claims and who said what."""
+    batch = GraphBatch()
     for doc in documents:
-        batch.mentions += extractor.extract(doc).mention_records()
+        found = extractor.extract(doc).batch()
+        extractor.remember(found.events)  # the next document may tell of them again
+        batch.extend(found)
     return batch
 
 
