@@ -13,10 +13,11 @@ from actorgraph.graph import STORE_FILE
 from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.graph.store import GraphStore
+from actorgraph.loaders.articles import read_articles
 from actorgraph.loaders.pipeline import load_paths
 from actorgraph.queries.catalogue import CATALOGUE
 from actorgraph.settings import Settings
-from tests.conftest import ARTICLES, DATA, wipe
+from tests.conftest import ARTICLES, DATA, GOLD_ARTICLES, wipe
 from tests.servers import api_server, neo4j_env
 
 TAJI = "taji-convoy-strike-2020"
@@ -296,6 +297,21 @@ def test_a_document_posted_twice_is_added_once(tmp_path: Path, corpus_env: dict[
     assert again.status_code == 200
     assert again.json()["added"] == {}
     assert stored.json()["text"] == article["text"]
+
+
+def test_a_posted_article_brings_its_claims_and_who_said_them(tmp_path: Path) -> None:
+    load_paths(MemoryStore(tmp_path / STORE_FILE), [DATA / "actors.yaml"])
+    [doc] = read_articles(GOLD_ARTICLES / "2020-01-04-times-of-israel-us-denies-taji-airstrike.md")
+    article = doc.model_dump(mode="json", exclude={"id"})
+    with api_server({"ACTORGRAPH_DATA": str(tmp_path)}) as base:
+        posted = httpx.post(f"{base}/documents", json=article, timeout=30)
+        claims = httpx.get(f"{base}/claims", params={"actor": "shibl-al-zaidi"}, timeout=30)
+    assert posted.status_code == 201, posted.text
+    assert posted.json()["added"]["claims"] >= 3
+    killed = next(c for c in claims.json()["data"] if c["predicate"] == "killed_in")
+    [said] = killed["attestations"]
+    assert said["document"]["id"] == posted.json()["document"]["id"]
+    assert "the attack killed al-Zaidi" in said["quote"]
 
 
 REFUSED = [

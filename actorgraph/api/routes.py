@@ -289,7 +289,8 @@ def document(store: Store, document_id: Annotated[str, Path(max_length=200)]) ->
     responses={200: {"description": "Already there: nothing changed."}, 401: {"model": Problem}},
 )
 def add_document(store: Store, body: DocumentIn, response: Response) -> DocumentAdded:
-    """Add an article: its text and metadata; returns what was added and the actors it names.
+    """Add an article: its text and metadata, with the mentions, events, claims and
+    who said what that extraction finds; returns what was added and the actors it names.
 
     The document's id is derived from its text, so sending it again changes
     nothing (200 instead of 201).
