@@ -602,6 +602,14 @@ def who_said(store: GraphStore, claim_id: str, params: AsOf) -> ClaimView:
     return _views(store, known)[0][0]
 
 
+def claim_views(
+    store: GraphStore, claim_ids: Iterable[str], as_of: dt.date | None
+) -> list[ClaimView]:
+    """Several claims at once, each with who said what (a view's edges, for its tooltips)."""
+    known = _known(reads.attested(run(store, CLAIMS_BY_ID, ids=sorted(set(claim_ids)))), as_of)
+    return _views(store, known)[0]
+
+
 @_named(
     EVENTS_BY_ID, CLAIMS_ABOUT_EVENTS, ACTORS_BY_ID, DOCUMENT_REFS, ids=("event_id",), params=AsOf
 )

@@ -1,0 +1,283 @@
+"""Interactive network pages (pyvis, vis-network) of what the query catalogue returns.
+
+A page is one HTML file that needs nothing from the network: vis-network's
+script and styles are inlined from the copy pyvis ships, and the template is
+our own (pyvis's loads Bootstrap from a CDN). Every text shown comes from
+the data as JSON, and vis-network shows a string tooltip as text, never as
+HTML: a quote carrying ``<script>`` is shown, not run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import Any
+
+import networkx as nx
+from jinja2 import Environment, PackageLoader, select_autoescape
+from pyvis.network import Network
+
+from actorgraph.graph.model import Predicate, Status
+from actorgraph.graph.store import GraphStore
+from actorgraph.queries import catalogue as q
+from actorgraph.queries.shapes import ClaimView, Edge, Node, Paths, Subgraph
+
+# -- styles ------------------------------------------------------------------------
+
+KIND_STYLE: dict[str, tuple[str, str]] = {  # kind: (shape, colour)
+    "person": ("dot", "#4e79a7"),
+    "armed_group": ("diamond", "#e15759"),
+    "military_command": ("triangle", "#59a14f"),
+    "state": ("square", "#9c755f"),
+    "government_body": ("square", "#b07aa1"),
+    "media_outlet": ("box", "#f28e2b"),
+    "channel": ("box", "#edc948"),
+    "organisation": ("ellipse", "#76b7b2"),
+    "event": ("star", "#555555"),
+}
+OTHER_KIND = ("dot", "#bab0ac")
+
+PREDICATE_COLOUR = {
+    Predicate.COMMANDS: "#4e79a7",
+    Predicate.PART_OF: "#8c8c8c",
+    Predicate.STRUCK: "#d62728",
+    Predicate.KILLED_IN: "#222222",
+}
+
+# status: (dashes, width); contested and denied are broken lines, confirmed the thickest
+STATUS_STYLE: dict[Status, tuple[bool | list[int], int]] = {
+    Status.CONFIRMED: (False, 4),
+    Status.REPORTED: (False, 2),
+    Status.CONTESTED: ([10, 6], 3),
+    Status.DENIED: ([2, 6], 2),
+}
+
+# -- size: pyvis defaults stall beyond a few hundred nodes --------------------------
+
+IMPROVED_LAYOUT_MAX = 150
+"""Above this, vis-network's improvedLayout (quadratic clustering) is turned off."""
+EDGES_MAX = 300
+"""Above this many claims drawn, curved edges and the long stabilisation go too."""
+PHYSICS_MAX = 500
+"""Above this, positions are computed here (rings by hops) and physics stays off."""
+NODE_CAP = 2500
+"""The most nodes a page draws; the query's own ``limit`` keeps the most relevant."""
+CLAIM_CAP = 2000
+"""The most claims a claim-set page draws (the first, in the query's order)."""
+
+
+@dataclass
+class View:
+    """What a page shows: nodes, edges, the claims behind the edges, and what was left out."""
+
+    title: str
+    nodes: list[Node]
+    edges: list[Edge]
+    claims: dict[str, ClaimView] = field(default_factory=dict)
+    omitted: int = 0
+    centre: str | None = None
+
+
+def subgraph_view(title: str, graph: Subgraph, claims: Iterable[ClaimView]) -> View:
+    """A neighbourhood or command chain, with its claims (for the tooltips)."""
+    centre = next((n.id for n in graph.nodes if n.depth == 0), None)
+    return View(
+        title,
+        graph.nodes,
+        graph.edges,
+        {c.id: c for c in claims},
+        graph.omitted,
+        centre,
+    )
+
+
+def paths_view(title: str, found: Paths, claims: Iterable[ClaimView]) -> View:
+    """The shortest paths between two actors."""
+    edges = list({e.claim: e for p in found.paths for e in p.edges}.values())
+    return View(title, found.nodes, edges, {c.id: c for c in claims}, centre=found.source.id)
+
+
+def claims_view(title: str, claims: list[ClaimView]) -> View:
+    """A set of claims (contested ones, say), each drawn between its subject and object."""
+    nodes: dict[str, Node] = {}
+    edges = []
+    for claim in claims:
+        for ref in (claim.subject, claim.object):
+            nodes.setdefault(ref.id, Node(id=ref.id, name=ref.name, kind=ref.kind, depth=1))
+        edges.append(
+            Edge(
+                claim=claim.id,
+                source=claim.subject.id,
+                target=claim.object.id,
+                predicate=claim.predicate,
+                status=claim.status,
+                attestations=len(claim.attestations),
+            )
+        )
+    return View(title, list(nodes.values()), edges, {c.id: c for c in claims})
+
+
+# -- rendering ------------------------------------------------------------------------
+
+
+def render(view: View) -> str:
+    """The page: a network with a legend, tooltips and a note on what was left out."""
+    nodes = view.nodes[:NODE_CAP]
+    omitted = view.omitted + len(view.nodes) - len(nodes)
+    shown = {n.id for n in nodes}
+    edges = [e for e in view.edges if e.source in shown and e.target in shown]
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+    positions = _rings(nodes, edges, view.centre) if len(nodes) > PHYSICS_MAX else {}
+    for node in nodes:
+        shape, colour = KIND_STYLE.get(node.kind, OTHER_KIND)
+        extra: dict[str, Any] = {}
+        if node.id in positions:
+            extra["x"], extra["y"] = positions[node.id]
+        net.add_node(
+            node.id,
+            label=node.name,
+            title=_node_tip(node),
+            shape=shape,
+            color=colour,
+            size=28 if node.id == view.centre else 16,
+            kind=node.kind,
+            **extra,
+        )
+    labelled = len(nodes) <= PHYSICS_MAX  # thousands of labels hide the picture
+    for edge in edges:
+        dashes, width = STATUS_STYLE[edge.status]
+        net.add_edge(
+            edge.source,
+            edge.target,
+            id=edge.claim,
+            label=edge.predicate.value if labelled else "",
+            title=_edge_tip(edge, view.claims.get(edge.claim)),
+            color=PREDICATE_COLOUR[edge.predicate],
+            dashes=dashes,
+            width=width,
+            status=edge.status.value,
+        )
+    data_nodes, data_edges, *_ = net.get_network_data()
+    page: str = _template().render(
+        title=view.title,
+        nodes=data_nodes,
+        edges=data_edges,
+        options=_options(len(nodes), len(edges), bool(positions)),
+        physics=not positions,
+        omitted=omitted,
+        legend_kinds=[(k, *KIND_STYLE[k]) for k in KIND_STYLE],
+        legend_predicates=[(p.value, c) for p, c in PREDICATE_COLOUR.items()],
+        legend_statuses=[(s.value, *STATUS_STYLE[s]) for s in STATUS_STYLE],
+        vis_js=_vis("vis-network.min.js"),
+        vis_css=_vis("vis-network.css"),
+    )
+    return page
+
+
+def _node_tip(node: Node) -> str:
+    kind = node.kind.replace("_", " ")
+    return f"{node.name}\n{kind} · {node.id}"
+
+
+def _edge_tip(edge: Edge, claim: ClaimView | None) -> str:
+    head = f"{edge.predicate.value} · {edge.status.value} · {edge.attestations} attestation(s)"
+    if claim is None:
+        return head
+    lines = [f"{claim.subject.name} {claim.predicate.value} {claim.object.name}", head]
+    for said in claim.attestations:
+        hedge = ", hedged" if said.hedged else ""
+        when = said.date.isoformat() if said.date else "undated"
+        lines.append(
+            f"— {said.speaker.name} ({said.stance.value}{hedge}), {when}, {said.document.title}:"
+        )
+        lines.append(f"  “{said.quote}”")
+    return "\n".join(lines)
+
+
+def _options(size: int, claims: int, placed: bool) -> dict[str, Any]:
+    """vis-network options by size: see IMPROVED_LAYOUT_MAX, EDGES_MAX and PHYSICS_MAX."""
+    light = size <= IMPROVED_LAYOUT_MAX and claims <= EDGES_MAX
+    return {
+        "layout": {"improvedLayout": light, "randomSeed": 7},
+        "physics": {
+            "enabled": not placed,
+            "solver": "barnesHut",
+            "stabilization": {"enabled": True, "iterations": 200 if light else 100},
+            "barnesHut": {"gravitationalConstant": -8000, "springLength": 160},
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+            "font": {"size": 10, "align": "middle"},
+            "smooth": light,
+        },
+        "nodes": {"font": {"size": 13}},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": not light},
+    }
+
+
+def _rings(
+    nodes: list[Node], edges: list[Edge], centre: str | None
+) -> dict[str, tuple[float, float]]:
+    """Positions for a large graph: each hop a ring around the centre (linear time)."""
+    by_depth: dict[int, list[str]] = {}
+    for node in nodes:
+        by_depth.setdefault(abs(node.depth) if centre else 0, []).append(node.id)
+    shells = [by_depth[d] for d in sorted(by_depth)]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(n.id for n in nodes)
+    graph.add_edges_from((e.source, e.target) for e in edges)
+    scale = 300 * max(1, len(shells))
+    pos = nx.shell_layout(graph, nlist=shells, scale=scale)
+    return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
+
+
+def _vis(name: str) -> str:
+    return (files("pyvis") / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+
+
+_ENV = Environment(
+    loader=PackageLoader("actorgraph.viz", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+)
+
+
+def _template() -> Any:
+    return _ENV.get_template("network.html")
+
+
+# -- pages of the catalogue's queries --------------------------------------------------
+
+
+def neighbourhood_page(store: GraphStore, actor_id: str, params: q.NeighbourhoodParams) -> str:
+    """An actor's neighbourhood as a page (``GET /viz/actors/{id}``, ``actorgraph viz``)."""
+    graph = q.neighbourhood(store, actor_id, params)
+    claims = q.claim_views(store, (e.claim for e in graph.edges), params.as_of)
+    centre = next(n.name for n in graph.nodes if n.depth == 0)
+    hops = f"{params.hops} hop{'s' if params.hops > 1 else ''}"
+    return render(subgraph_view(f"{centre}, {hops} around", graph, claims))
+
+
+def paths_page(store: GraphStore, params: q.PathParams) -> str:
+    """The shortest paths between two actors as a page (``GET /viz/paths``)."""
+    found = q.paths(store, params)
+    edges = {e.claim for p in found.paths for e in p.edges}
+    claims = q.claim_views(store, edges, params.as_of)
+    ends = f"{found.source.name} to {found.target.name}"
+    title = f"From {ends}" if found.paths else f"No path from {ends} within {params.max_hops} hops"
+    return render(paths_view(title, found, claims))
+
+
+def claims_page(store: GraphStore, params: q.ClaimParams) -> str:
+    """Claims by status (contested, say) as a page (``GET /viz/claims``)."""
+    statuses = ", ".join(s.value for s in params.status) or "all"
+    found = q.claims(store, params)
+    view = claims_view(f"Claims: {statuses}", found[:CLAIM_CAP])
+    everyone = {x for c in found for x in (c.subject.id, c.object.id)}
+    view.omitted = len(everyone) - len(view.nodes)
+    return render(view)
+
+
+def explorer_page() -> str:
+    """The API's home page: plain HTML and a little script, no build step."""
+    return _ENV.get_template("explorer.html").render()
