@@ -23,7 +23,7 @@ from rich.table import Table
 from actorgraph.api.access import is_loopback
 from actorgraph.errors import ActorGraphError, InputError, NotFoundError
 from actorgraph.graph import open_embedded, open_neo4j, open_store
-from actorgraph.graph.model import Actor, ActorKind, Event, Predicate, Stance
+from actorgraph.graph.model import Actor, ActorKind, Event, Predicate, Stance, Status
 from actorgraph.graph.store import KINDS, GraphStore, WriteResult
 from actorgraph.loaders.articles import read_articles
 from actorgraph.loaders.curated import read_curated
@@ -32,8 +32,10 @@ from actorgraph.loaders.evaluate import evaluate as run_evaluation
 from actorgraph.loaders.extraction import Extraction, RuleExtractor
 from actorgraph.loaders.pipeline import FileOutcome, candidates, expand, load_paths, promote
 from actorgraph.loaders.resolve import AliasIndex, normalise
+from actorgraph.queries.catalogue import NeighbourhoodParams
 from actorgraph.queries.profile import Relation, actor_profile
 from actorgraph.settings import Settings
+from actorgraph.viz.network import neighbourhood_page
 
 app = typer.Typer(
     help="actorgraph: an actor knowledge graph that keeps who claimed what, and who denied it.",
@@ -234,6 +236,33 @@ def show(name: Annotated[str, typer.Argument(help="An actor's id, name or any al
             )
             out.print(f"      [italic]“{escape(att.quote)}”[/]")
         out.print()
+
+
+@app.command()
+def viz(
+    name: Annotated[str, typer.Argument(help="An actor's id, name or any alias.")],
+    hops: Annotated[int, typer.Option(min=1, max=3, help="How far to go from the actor.")] = 2,
+    status: Annotated[
+        list[Status] | None, typer.Option(help="Only claims with this status (repeatable).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=5000, help="At most this many nodes.")] = 200,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the page.")] = Path(
+        "actorgraph.html"
+    ),
+) -> None:
+    """Draw an actor's neighbourhood as an interactive page that works offline."""
+    with _open() as store:
+        actor = _resolve(store, name)
+        params = NeighbourhoodParams(hops=hops, status=status or [], limit=limit)
+        page = neighbourhood_page(store, actor.id, params)
+    with _user_errors():
+        try:
+            output.write_text(page, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write the page: {exc.strerror}", path=output) from None
+    out.print(
+        f"wrote {escape(str(output))}: {escape(actor.name)}, {hops} hops; open it in a browser"
+    )
 
 
 class StoreName(str, Enum):

@@ -216,3 +216,20 @@ def test_demo_starts_the_api_and_prints_where_to_open_it(tmp_path: Path) -> None
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_viz_writes_a_page_of_the_neighbourhood(loaded: MemoryStore, tmp_path: Path) -> None:
+    page = tmp_path / "kh.html"
+    output = run("viz", "Kata'ib Hizbollah", "--hops", "2", "-o", str(page))
+    assert f"wrote {page}" in output.replace("\n", "")
+    html = page.read_text(encoding="utf-8")
+    assert "Kataib Hezbollah, 2 hops around" in html
+    assert "new vis.Network(" in html
+
+
+def test_viz_of_an_unknown_actor_or_to_an_unwritable_place_says_why(
+    loaded: MemoryStore, tmp_path: Path
+) -> None:
+    assert "nobody" in run("viz", "nobody at all", "-o", str(tmp_path / "x.html"), code=2)
+    missing = tmp_path / "no" / "such" / "folder" / "x.html"
+    assert str(missing) in run("viz", "pmf", "-o", str(missing), code=2).replace("\n", "")

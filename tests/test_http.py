@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -312,6 +313,32 @@ def test_a_posted_article_brings_its_claims_and_who_said_them(tmp_path: Path) ->
     [said] = killed["attestations"]
     assert said["document"]["id"] == posted.json()["document"]["id"]
     assert "the attack killed al-Zaidi" in said["quote"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/viz/actors/kataib-hezbollah?hops=2",
+        "/viz/paths?source=centcom&target=wissam-al-saadi",
+        "/viz/claims?status=contested",
+        "/",
+    ],
+)
+def test_views_are_pages_that_load_nothing_from_elsewhere(api: httpx.Client, url: str) -> None:
+    response = api.get(url)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert not re.search(r"<(?:script|img|iframe)[^>]*\ssrc=[\"']?(?:https?:)?//", page)
+    assert not re.search(r"<link[^>]*href=[\"']?(?:https?:)?//", page)
+    if url.startswith("/viz/"):
+        assert "new vis.Network(" in page
+
+
+def test_a_view_of_an_unknown_actor_is_a_404_naming_it(api: httpx.Client) -> None:
+    response = api.get("/viz/actors/nobody-at-all")
+    assert response.status_code == 404
+    assert "nobody-at-all" in response.json()["detail"]
 
 
 REFUSED = [

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 
 from actorgraph.api.access import write_access
@@ -45,6 +46,7 @@ from actorgraph.queries.shapes import (
     Subgraph,
 )
 from actorgraph.settings import Settings
+from actorgraph.viz import network as viz
 
 router = APIRouter(
     responses={
@@ -308,6 +310,39 @@ def add_document(store: Store, body: DocumentIn, response: Response) -> Document
             MentionOut(actor=m.actor, text=m.text, start=m.start, end=m.end) for m in batch.mentions
         ],
     )
+
+
+# -- views ------------------------------------------------------------------------------
+
+_PAGE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {}}, "description": "A page that works offline."}
+}
+
+
+@router.get("/viz/actors/{actor_id}", tags=["views"], response_class=HTMLResponse, responses=_PAGE)
+def viz_neighbourhood(
+    store: Store, actor_id: ActorId, params: Annotated[q.NeighbourhoodParams, Query()]
+) -> HTMLResponse:
+    """An actor's neighbourhood drawn as an interactive network."""
+    return HTMLResponse(viz.neighbourhood_page(store, actor_id, params))
+
+
+@router.get("/viz/paths", tags=["views"], response_class=HTMLResponse, responses=_PAGE)
+def viz_paths(store: Store, params: Annotated[q.PathParams, Query()]) -> HTMLResponse:
+    """The shortest paths between two actors drawn as an interactive network."""
+    return HTMLResponse(viz.paths_page(store, params))
+
+
+@router.get("/viz/claims", tags=["views"], response_class=HTMLResponse, responses=_PAGE)
+def viz_claims(store: Store, params: Annotated[q.ClaimParams, Query()]) -> HTMLResponse:
+    """Claims (by status, predicate or actor) drawn as an interactive network."""
+    return HTMLResponse(viz.claims_page(store, params))
+
+
+@service.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home() -> HTMLResponse:
+    """A small explorer: search an actor, pick a view, see it."""
+    return HTMLResponse(viz.explorer_page())
 
 
 # -- everything else ------------------------------------------------------------------
