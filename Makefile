@@ -2,7 +2,8 @@
 # Each installs what it needs first: uv (pinned) into .tools/, then the
 # locked dependencies into .venv/. Needs only Python >= 3.10, pip, git, make;
 # `make test` also fetches and starts a local Neo4j 5.26 (scripts/neo4j),
-# installing Java 17 and Maven with apt-get if they are missing.
+# installing Java 17 and Maven with apt-get if they are missing, and installs
+# Debian's Chromium for the browser tests (scripts/chromium).
 
 PYTHON ?= python3
 UV_VERSION := 0.13.8
@@ -16,6 +17,7 @@ demo: install
 	$(VENV)/bin/actorgraph demo
 
 test: install lint
+	scripts/chromium
 	scripts/with-neo4j $(VENV)/bin/pytest
 
 neo4j: install

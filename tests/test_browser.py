@@ -1,0 +1,182 @@
+"""The network pages in a real headless Chromium: drawn, offline, hoverable, and safe."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from actorgraph.graph import STORE_FILE
+from actorgraph.graph.memory import MemoryStore
+from actorgraph.graph.model import Document
+from actorgraph.loaders.pipeline import load_documents, load_paths
+from actorgraph.synthetic import generate
+from tests.conftest import ARTICLES, DATA, REPO
+from tests.servers import api_server
+
+ARTEFACTS = REPO / "tests" / "artefacts"
+FLAGS = [  # the house's flags for Chromium on these machines
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        message = "Chromium is missing: `make test` installs the Debian package chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The API over the founding corpus; yields its base URL."""
+    folder = tmp_path_factory.mktemp("store")
+    store = MemoryStore(folder / STORE_FILE)
+    assert all(o.error is None for o in load_paths(store, [DATA, ARTICLES]))
+    with api_server({"ACTORGRAPH_DATA": str(folder)}) as base:
+        yield base
+
+
+class Visit:
+    """A page opened in the browser, with every console error and every request it made."""
+
+    def __init__(self, browser: Browser, url: str) -> None:
+        self.page: Page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(url)
+        self.page.wait_for_selector("body[data-stable=true]", timeout=120_000)
+
+    def state(self, expression: str) -> Any:
+        return self.page.evaluate(f"() => {{ const s = window.actorgraph; return {expression}; }}")
+
+    def foreign(self, base: str) -> list[str]:
+        host = urlsplit(base).netloc
+        return [u for u in self.requests if urlsplit(u).netloc not in (host, "")]
+
+
+def test_the_kataib_hezbollah_neighbourhood_is_drawn_offline(browser: Browser, corpus: str) -> None:
+    subgraph = _get_json(f"{corpus}/actors/kataib-hezbollah/neighbourhood?hops=2")
+    visit = Visit(browser, f"{corpus}/viz/actors/kataib-hezbollah?hops=2")
+    assert visit.errors == []
+    assert visit.foreign(corpus) == []
+    assert visit.state("s.nodes.length") == len(subgraph["nodes"])
+    assert visit.state("s.edges.length") == len(subgraph["edges"])
+    drawn = visit.page.evaluate(
+        "() => { const c = document.querySelector('#network canvas');"
+        " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " let ink = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) ink++; return ink; }"
+    )
+    assert drawn > 10_000  # pixels painted: the canvas holds a network, not a blank
+    ARTEFACTS.mkdir(exist_ok=True)
+    visit.page.screenshot(path=str(ARTEFACTS / "kataib-hezbollah.png"))
+
+
+def test_hovering_an_edge_shows_who_said_it_in_which_words(browser: Browser, corpus: str) -> None:
+    visit = Visit(browser, f"{corpus}/viz/claims?status=contested")
+    edge = visit.state("s.edges.get().find(e => e.label === 'struck' && e.status === 'contested')")
+    x, y = visit.page.evaluate(
+        """(id) => {
+            const s = window.actorgraph, e = s.edges.get(id);
+            const p = s.network.getPositions([e.from, e.to]);
+            const mid = s.network.canvasToDOM({x: (p[e.from].x + p[e.to].x) / 2,
+                                               y: (p[e.from].y + p[e.to].y) / 2});
+            const box = document.querySelector('#network').getBoundingClientRect();
+            return [box.left + mid.x, box.top + mid.y];
+        }""",
+        edge["id"],
+    )
+    visit.page.mouse.move(x - 40, y - 40)
+    visit.page.mouse.move(x, y, steps=5)
+    tooltip = visit.page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    text = tooltip.inner_text()
+    assert "contested" in text and "denied" in text
+    assert "“" in text  # the quote itself
+
+
+def test_a_script_in_a_quote_is_shown_as_text_and_never_run(
+    browser: Browser, tmp_path: Path
+) -> None:
+    store = MemoryStore(tmp_path / STORE_FILE)
+    assert all(o.error is None for o in load_paths(store, [DATA / "actors.yaml"]))
+    payload = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+    article = Document(
+        title=f"CENTCOM statement {payload}",
+        publisher=f"Wire {payload}",
+        published="2024-02-08",
+        text=f"CENTCOM struck Kataib Hezbollah in Baghdad on Wednesday, {payload} CENTCOM said.",
+    )
+    _, result = load_documents(store, [article])
+    assert result.added["claims"] >= 1
+    with api_server({"ACTORGRAPH_DATA": str(tmp_path)}) as base:
+        visit = Visit(browser, f"{base}/viz/actors/kataib-hezbollah?hops=1")
+        assert visit.page.evaluate("() => window.pwned") is None
+        assert visit.page.query_selector("img[src=x]") is None
+        tips = visit.state("s.edges.get().map(e => e.title).join('\\n')")
+        assert "<script>window.pwned=1</script>" in tips  # kept, as text
+        assert visit.foreign(base) == []
+
+
+def test_the_home_page_finds_an_actor_and_shows_its_view(browser: Browser, corpus: str) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{corpus}/")
+    page.fill("#actor", "Kata'ib Hizbollah")
+    page.click("button[type=submit]")
+    frame = page.frame_locator("#frame")
+    frame.locator("body[data-stable=true]").wait_for(timeout=60_000)
+    assert "Kataib Hezbollah" in frame.locator("h1").inner_text()
+    assert errors == []
+
+
+def _get_json(url: str) -> Any:
+    return httpx.get(url, timeout=30).json()
+
+
+def test_a_2000_node_neighbourhood_renders_and_answers_a_click(
+    browser: Browser, tmp_path: Path
+) -> None:
+    batch = generate(actors=3000, claims=12_000, seed=1)
+    MemoryStore(tmp_path / STORE_FILE).write(batch)
+    hub = Counter(x for c in batch.claims for x in (c.subject, c.object)).most_common(1)[0][0]
+    with api_server({"ACTORGRAPH_DATA": str(tmp_path)}) as base:
+        visit = Visit(browser, f"{base}/viz/actors/{hub}?hops=2&limit=2000")
+        assert visit.errors == []
+        assert visit.state("s.nodes.length") == 2000
+        assert "more nodes left out" in visit.page.inner_text("#omitted")
+        target = visit.state("s.nodes.get()[1].id")
+        x, y = visit.page.evaluate(
+            """(id) => {
+                const s = window.actorgraph, p = s.network.getPositions([id])[id];
+                const at = s.network.canvasToDOM(p);
+                const box = document.querySelector('#network').getBoundingClientRect();
+                return [box.left + at.x, box.top + at.y];
+            }""",
+            target,
+        )
+        visit.page.mouse.click(x, y)
+        assert visit.state("s.network.getSelectedNodes()") != []
