@@ -84,6 +84,7 @@ def test_the_kataib_hezbollah_neighbourhood_is_drawn_offline(browser: Browser, c
     assert visit.foreign(corpus) == []
     assert visit.state("s.nodes.length") == len(subgraph["nodes"])
     assert visit.state("s.edges.length") == len(subgraph["edges"])
+    assert "Kata'ib Hizbollah" in visit.state("s.nodes.get('kataib-hezbollah').title")
     drawn = visit.page.evaluate(
         "() => { const c = document.querySelector('#network canvas');"
         " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"

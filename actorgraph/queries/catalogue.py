@@ -602,6 +602,11 @@ def who_said(store: GraphStore, claim_id: str, params: AsOf) -> ClaimView:
     return _views(store, known)[0][0]
 
 
+def actors_by_id(store: GraphStore, actor_ids: Iterable[str]) -> dict[str, Actor]:
+    """Several actors at once, by id (a view's nodes, for their aliases)."""
+    return reads.actors(run(store, ACTORS_BY_ID, ids=sorted(set(actor_ids))))
+
+
 def claim_views(
     store: GraphStore, claim_ids: Iterable[str], as_of: dt.date | None
 ) -> list[ClaimView]:

@@ -18,7 +18,7 @@ import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pyvis.network import Network
 
-from actorgraph.graph.model import Predicate, Status
+from actorgraph.graph.model import Actor, Predicate, Status
 from actorgraph.graph.store import GraphStore
 from actorgraph.queries import catalogue as q
 from actorgraph.queries.shapes import ClaimView, Edge, Node, Paths, Subgraph
@@ -63,6 +63,8 @@ PHYSICS_MAX = 500
 """Above this, positions are computed here (rings by hops) and physics stays off."""
 NODE_CAP = 2500
 """The most nodes a page draws; the query's own ``limit`` keeps the most relevant."""
+ALIASES_SHOWN = 12
+"""Aliases listed in an actor's tooltip (the rest are counted)."""
 CLAIM_CAP = 2000
 """The most claims a claim-set page draws (the first, in the query's order)."""
 
@@ -77,6 +79,8 @@ class View:
     claims: dict[str, ClaimView] = field(default_factory=dict)
     omitted: int = 0
     centre: str | None = None
+    actors: dict[str, Actor] = field(default_factory=dict)
+    """The drawn actors' records, for their aliases."""
 
 
 def subgraph_view(title: str, graph: Subgraph, claims: Iterable[ClaimView]) -> View:
@@ -137,7 +141,7 @@ def render(view: View) -> str:
         net.add_node(
             node.id,
             label=node.name,
-            title=_node_tip(node),
+            title=_node_tip(node, view.actors.get(node.id)),
             shape=shape,
             color=colour,
             size=28 if node.id == view.centre else 16,
@@ -175,9 +179,15 @@ def render(view: View) -> str:
     return page
 
 
-def _node_tip(node: Node) -> str:
-    kind = node.kind.replace("_", " ")
-    return f"{node.name}\n{kind} · {node.id}"
+def _node_tip(node: Node, actor: Actor | None) -> str:
+    lines = [node.name, f"{node.kind.replace('_', ' ')} · {node.id}"]
+    if actor is not None and actor.aliases:
+        shown = ", ".join(actor.aliases[:ALIASES_SHOWN])
+        more = len(actor.aliases) - ALIASES_SHOWN
+        lines.append(f"also: {shown}" + (f" and {more} more" if more > 0 else ""))
+    if actor is not None and actor.description:
+        lines.append(actor.description)
+    return "\n".join(lines)
 
 
 def _edge_tip(edge: Edge, claim: ClaimView | None) -> str:
@@ -255,7 +265,7 @@ def neighbourhood_page(store: GraphStore, actor_id: str, params: q.Neighbourhood
     claims = q.claim_views(store, (e.claim for e in graph.edges), params.as_of)
     centre = next(n.name for n in graph.nodes if n.depth == 0)
     hops = f"{params.hops} hop{'s' if params.hops > 1 else ''}"
-    return render(subgraph_view(f"{centre}, {hops} around", graph, claims))
+    return _page(store, subgraph_view(f"{centre}, {hops} around", graph, claims))
 
 
 def paths_page(store: GraphStore, params: q.PathParams) -> str:
@@ -265,7 +275,7 @@ def paths_page(store: GraphStore, params: q.PathParams) -> str:
     claims = q.claim_views(store, edges, params.as_of)
     ends = f"{found.source.name} to {found.target.name}"
     title = f"From {ends}" if found.paths else f"No path from {ends} within {params.max_hops} hops"
-    return render(paths_view(title, found, claims))
+    return _page(store, paths_view(title, found, claims))
 
 
 def claims_page(store: GraphStore, params: q.ClaimParams) -> str:
@@ -275,6 +285,12 @@ def claims_page(store: GraphStore, params: q.ClaimParams) -> str:
     view = claims_view(f"Claims: {statuses}", found[:CLAIM_CAP])
     everyone = {x for c in found for x in (c.subject.id, c.object.id)}
     view.omitted = len(everyone) - len(view.nodes)
+    return _page(store, view)
+
+
+def _page(store: GraphStore, view: View) -> str:
+    """The view rendered, its actors' records read first for their tooltips."""
+    view.actors = q.actors_by_id(store, (n.id for n in view.nodes[:NODE_CAP]))
     return render(view)
 
 
