@@ -22,6 +22,7 @@ from rich.table import Table
 
 from actorgraph.api.access import is_loopback
 from actorgraph.errors import ActorGraphError, InputError, NotFoundError
+from actorgraph.exports import Format, export
 from actorgraph.graph import open_embedded, open_neo4j, open_store
 from actorgraph.graph.model import Actor, ActorKind, Event, Predicate, Stance, Status
 from actorgraph.graph.store import KINDS, GraphStore, WriteResult
@@ -263,6 +264,25 @@ def viz(
     out.print(
         f"wrote {escape(str(output))}: {escape(actor.name)}, {hops} hops; open it in a browser"
     )
+
+
+@app.command("export")
+def export_graph(
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="What to write.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The file to write (for csv, a folder).")
+    ],
+) -> None:
+    """Write the whole graph for other tools: GraphML, GEXF, JSON, CSV or a STIX 2.1 bundle."""
+    with _open() as store:
+        graph = store.dump()
+    with _user_errors():
+        try:
+            written = export(graph, fmt, output)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror}", path=output) from None
+    for path in written:
+        out.print(f"wrote {escape(str(path))}")
 
 
 class StoreName(str, Enum):

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import networkx as nx
 import pytest
+import stix2
 
 from actorgraph.graph import STORE_FILE
 from actorgraph.graph.memory import MemoryStore
@@ -409,3 +411,16 @@ def test_cypher_past_its_timeout_is_stopped(api: httpx.Client, corpus_env: dict[
     assert response.json()["type"] == "timeout"
     assert "ran past the 1 s limit" in response.json()["detail"]
     assert api.get("/health").json()["ok"] is True
+
+
+def test_the_graph_exports_as_stix_and_graphml(api: httpx.Client) -> None:
+    stix = api.get("/export", params={"format": "stix"})
+    assert stix.status_code == 200, stix.text
+    assert stix.headers["content-type"].startswith("application/stix+json")
+    bundle = stix2.parse(stix.text)
+    counts = api.get("/stats").json()["counts"]
+    assert sum(o.type == "relationship" for o in bundle.objects) == counts["claims"]
+    graphml = api.get("/export", params={"format": "graphml"})
+    read = nx.parse_graphml(graphml.text, force_multigraph=True)
+    assert read.number_of_edges() == counts["claims"]
+    assert api.get("/export", params={"format": "csv"}).status_code == 422

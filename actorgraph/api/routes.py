@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pathlib
+import tempfile
 from collections.abc import Sequence
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -31,6 +33,7 @@ from actorgraph.api.schemas import (
     TimelinePage,
 )
 from actorgraph.errors import ActorGraphError
+from actorgraph.exports import Format, export
 from actorgraph.graph.model import Actor, Document
 from actorgraph.graph.store import GraphStore
 from actorgraph.loaders.pipeline import load_documents
@@ -337,6 +340,34 @@ def viz_paths(store: Store, params: Annotated[q.PathParams, Query()]) -> HTMLRes
 def viz_claims(store: Store, params: Annotated[q.ClaimParams, Query()]) -> HTMLResponse:
     """Claims (by status, predicate or actor) drawn as an interactive network."""
     return HTMLResponse(viz.claims_page(store, params))
+
+
+_EXPORT_TYPES = {
+    Format.GRAPHML: ("application/graphml+xml", "graphml"),
+    Format.GEXF: ("application/gexf+xml", "gexf"),
+    Format.JSON: ("application/json", "json"),
+    Format.STIX: ("application/stix+json", "stix.json"),
+}
+
+
+@router.get("/export", tags=["graph"], response_class=Response)
+def export_graph(
+    store: Store,
+    fmt: Annotated[
+        Literal[Format.GRAPHML, Format.GEXF, Format.JSON, Format.STIX],
+        Query(
+            alias="format",
+            description="graphml, gexf, json (node-link) or stix (a STIX 2.1 bundle).",
+        ),
+    ],
+) -> Response:
+    """The whole graph as a file for other tools (CSV: `actorgraph export --format csv`)."""
+    media, suffix = _EXPORT_TYPES[fmt]
+    with tempfile.TemporaryDirectory() as folder:
+        [path] = export(store.dump(), fmt, pathlib.Path(folder) / f"actorgraph.{suffix}")
+        body = path.read_bytes()
+    disposition = f'attachment; filename="actorgraph.{suffix}"'
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 
 
 @service.get("/", response_class=HTMLResponse, include_in_schema=False)
