@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -423,4 +426,9 @@ def test_the_graph_exports_as_stix_and_graphml(api: httpx.Client) -> None:
     graphml = api.get("/export", params={"format": "graphml"})
     read = nx.parse_graphml(graphml.text, force_multigraph=True)
     assert read.number_of_edges() == counts["claims"]
-    assert api.get("/export", params={"format": "csv"}).status_code == 422
+    zipped = api.get("/export", params={"format": "csv"})
+    with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
+        assert sorted(archive.namelist()) == ["edges.csv", "nodes.csv"]
+        edges = list(csv.DictReader(io.StringIO(archive.read("edges.csv").decode("utf-8"))))
+    assert len(edges) == counts["claims"]
+    assert api.get("/export", params={"format": "pdf"}).status_code == 422

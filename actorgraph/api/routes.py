@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import pathlib
 import tempfile
+import zipfile
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -347,6 +349,7 @@ _EXPORT_TYPES = {
     Format.GEXF: ("application/gexf+xml", "gexf"),
     Format.JSON: ("application/json", "json"),
     Format.STIX: ("application/stix+json", "stix.json"),
+    Format.CSV: ("application/zip", "csv.zip"),
 }
 
 
@@ -354,18 +357,26 @@ _EXPORT_TYPES = {
 def export_graph(
     store: Store,
     fmt: Annotated[
-        Literal[Format.GRAPHML, Format.GEXF, Format.JSON, Format.STIX],
+        Format,
         Query(
             alias="format",
-            description="graphml, gexf, json (node-link) or stix (a STIX 2.1 bundle).",
+            description="graphml, gexf, json (node-link), csv (a zip of nodes.csv and "
+            "edges.csv) or stix (a STIX 2.1 bundle).",
         ),
     ],
 ) -> Response:
-    """The whole graph as a file for other tools (CSV: `actorgraph export --format csv`)."""
+    """The whole graph as a file for other tools."""
     media, suffix = _EXPORT_TYPES[fmt]
     with tempfile.TemporaryDirectory() as folder:
-        [path] = export(store.dump(), fmt, pathlib.Path(folder) / f"actorgraph.{suffix}")
-        body = path.read_bytes()
+        written = export(store.dump(), fmt, pathlib.Path(folder) / f"actorgraph.{suffix}")
+        buffer = io.BytesIO()
+        if fmt is Format.CSV:
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in written:
+                    archive.write(path, path.name)
+        else:
+            buffer.write(written[0].read_bytes())
+        body = buffer.getvalue()
     disposition = f'attachment; filename="actorgraph.{suffix}"'
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 
