@@ -1,11 +1,13 @@
 """actorgraph from Python and Jupyter: the query catalogue as methods, results as
 DataFrames, networkx graphs and inline network views.
 
->>> import actorgraph
->>> ag = actorgraph.open()            # embedded store, or Neo4j when NEO4J_URI is set
->>> ag.load("data", "examples/articles")
->>> ag.claims(status="contested").to_df()
->>> ag.neighbourhood("Kataib Hezbollah", hops=2)          # shows itself in Jupyter
+.. code-block:: python
+
+    import actorgraph
+    ag = actorgraph.open()      # embedded store, or Neo4j when NEO4J_URI is set
+    ag.load("data", "examples/articles")
+    ag.claims(status="contested").to_df()
+    ag.neighbourhood("Kataib Hezbollah", hops=2)    # shows itself in Jupyter
 
 Every method resolves an actor given by id, name or any alias, and runs the
 same named query as the HTTP API, on either store.
