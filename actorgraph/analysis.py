@@ -33,7 +33,7 @@ from actorgraph.graph.model import Predicate, Status
 from actorgraph.graph.store import GraphStore
 from actorgraph.loaders.pipeline import FileOutcome, load_paths
 from actorgraph.queries import catalogue as q
-from actorgraph.queries.shapes import ClaimView, EventDetail, Said, SearchHit, Subgraph
+from actorgraph.queries.shapes import ClaimView, EventDetail, Said, SearchHit
 from actorgraph.settings import Settings
 from actorgraph.viz import network as viz
 
@@ -108,25 +108,19 @@ class Graph:
             limit=limit,
             as_of=as_of,
         )
-        actor_id = self.actor_id(name)
-        graph = q.neighbourhood(self.store, actor_id, params)
-        return self._network(f"{name}, {hops} hops around", graph, as_of)
+        return Network(viz.neighbourhood(self.store, self.actor_id(name), params), self.store)
 
     def chain(self, name: str, direction: str = "both", depth: int = 3) -> Network:
         """Who commands the actor and what it is part of (up), and what is below it (down)."""
         params = q.ChainParams.model_validate({"direction": direction, "depth": depth})
-        graph = q.chain(self.store, self.actor_id(name), params)
-        return self._network(f"Command chain of {name}", graph, None)
+        return Network(viz.chain(self.store, self.actor_id(name), params), self.store)
 
     def paths(self, source: str, target: str, max_hops: int = 4) -> Network:
         """The shortest paths between two actors, each step with the claim it rests on."""
         params = q.PathParams(
             source=self.actor_id(source), target=self.actor_id(target), max_hops=max_hops
         )
-        found = q.paths(self.store, params)
-        claims = q.claim_views(self.store, (e.claim for p in found.paths for e in p.edges), None)
-        view = viz.paths_view(f"From {found.source.name} to {found.target.name}", found, claims)
-        return Network(view, claims, self.store)
+        return Network(viz.paths(self.store, params), self.store)
 
     # -- claims and events ---------------------------------------------------------------
 
@@ -183,10 +177,6 @@ class Graph:
         """Write the graph as graphml, gexf, json, csv (a folder) or stix."""
         return export(self.store.dump(), Format(fmt), Path(path))
 
-    def _network(self, title: str, graph: Subgraph, as_of: dt.date | None) -> Network:
-        claims = q.claim_views(self.store, (e.claim for e in graph.edges), as_of)
-        return Network(viz.subgraph_view(title, graph, claims), claims, self.store)
-
 
 # -- results ------------------------------------------------------------------------------
 
@@ -228,9 +218,7 @@ class Claims(Table):
         return _graph(view)
 
     def show(self) -> ViewHTML:
-        view = viz.claims_view("Claims", self.views)
-        view.actors = q.actors_by_id(self._store, (n.id for n in view.nodes))
-        return ViewHTML(viz.render(view))
+        return ViewHTML(viz.render(viz.claim_set(self._store, self.views, "Claims")))
 
     def _repr_html_(self) -> str:
         return str(self.summary().to_html(max_rows=30, index=False))
@@ -239,10 +227,9 @@ class Claims(Table):
 class Network:
     """Nodes and claims: ``to_networkx()``, ``to_df()`` (edges), and a network view in Jupyter."""
 
-    def __init__(self, view: viz.View, claims: list[ClaimView], store: GraphStore) -> None:
+    def __init__(self, view: viz.View, store: GraphStore) -> None:
         self.view = view
-        self.claims = Claims(claims, store)
-        view.actors = q.actors_by_id(store, (n.id for n in view.nodes))
+        self.claims = Claims(list(view.claims.values()), store)
 
     @property
     def nodes(self) -> pd.DataFrame:

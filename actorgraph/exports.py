@@ -163,16 +163,23 @@ def stix_bundle(graph: GraphBatch) -> stix2.Bundle:
     attested: dict[str, list[Attestation]] = defaultdict(list)
     for att in graph.attestations:
         attested[att.document].append(att)
+    named: dict[str, set[str]] = defaultdict(set)
+    for mention in graph.mentions:
+        named[mention.document].add(ref(mention.actor))
     for doc in graph.documents:
         atts = attested[doc.id]
+        # what the report is about: its claims, else the actors it names (STIX needs one)
         refs = sorted({relationship[a.claim] for a in atts if a.claim in relationship})
+        refs = refs or sorted(named[doc.id])
+        if not refs:
+            continue  # a document that names no known actor says nothing STIX can hold
         report = stix2.Report(
             id=_stix_id("report", doc.id),
             name=doc.title,
             published=_timestamp(doc.published),
             report_types=["threat-report"],
             description=f"{doc.publisher or 'unknown publisher'}; actorgraph id {doc.id}",
-            object_refs=refs or [ref(next(iter(names), doc.id))],
+            object_refs=refs,
             external_references=[{"source_name": doc.publisher or "source", "url": doc.url}]
             if doc.url
             else None,

@@ -9,7 +9,7 @@ HTML: a quote carrying ``<script>`` is shown, not run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
 from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
@@ -83,23 +83,16 @@ class View:
     """The drawn actors' records, for their aliases."""
 
 
-def subgraph_view(title: str, graph: Subgraph, claims: Iterable[ClaimView]) -> View:
-    """A neighbourhood or command chain, with its claims (for the tooltips)."""
+def subgraph_view(title: str, graph: Subgraph) -> View:
+    """A neighbourhood or command chain, centred on its depth-0 node."""
     centre = next((n.id for n in graph.nodes if n.depth == 0), None)
-    return View(
-        title,
-        graph.nodes,
-        graph.edges,
-        {c.id: c for c in claims},
-        graph.omitted,
-        centre,
-    )
+    return View(title, graph.nodes, graph.edges, omitted=graph.omitted, centre=centre)
 
 
-def paths_view(title: str, found: Paths, claims: Iterable[ClaimView]) -> View:
+def paths_view(title: str, found: Paths) -> View:
     """The shortest paths between two actors."""
     edges = list({e.claim: e for p in found.paths for e in p.edges}.values())
-    return View(title, found.nodes, edges, {c.id: c for c in claims}, centre=found.source.id)
+    return View(title, found.nodes, edges, centre=found.source.id)
 
 
 def claims_view(title: str, claims: list[ClaimView]) -> View:
@@ -259,39 +252,66 @@ def _template() -> Any:
 # -- pages of the catalogue's queries --------------------------------------------------
 
 
-def neighbourhood_page(store: GraphStore, actor_id: str, params: q.NeighbourhoodParams) -> str:
-    """An actor's neighbourhood as a page (``GET /viz/actors/{id}``, ``actorgraph viz``)."""
+def neighbourhood(store: GraphStore, actor_id: str, params: q.NeighbourhoodParams) -> View:
+    """An actor's neighbourhood, ready to draw."""
     graph = q.neighbourhood(store, actor_id, params)
-    claims = q.claim_views(store, (e.claim for e in graph.edges), params.as_of)
     centre = next(n.name for n in graph.nodes if n.depth == 0)
     hops = f"{params.hops} hop{'s' if params.hops > 1 else ''}"
-    return _page(store, subgraph_view(f"{centre}, {hops} around", graph, claims))
+    return _read(store, subgraph_view(f"{centre}, {hops} around", graph), params.as_of)
+
+
+def chain(store: GraphStore, actor_id: str, params: q.ChainParams) -> View:
+    """An actor's command chain, ready to draw."""
+    graph = q.chain(store, actor_id, params)
+    centre = next(n.name for n in graph.nodes if n.depth == 0)
+    return _read(store, subgraph_view(f"Command chain of {centre}", graph), params.as_of)
+
+
+def paths(store: GraphStore, params: q.PathParams) -> View:
+    """The shortest paths between two actors, ready to draw."""
+    found = q.paths(store, params)
+    ends = f"{found.source.name} to {found.target.name}"
+    title = f"From {ends}" if found.paths else f"No path from {ends} within {params.max_hops} hops"
+    return _read(store, paths_view(title, found), params.as_of)
+
+
+def claims(store: GraphStore, params: q.ClaimParams) -> View:
+    """Claims by status (contested, say), ready to draw; at most CLAIM_CAP of them."""
+    statuses = ", ".join(s.value for s in params.status) or "all"
+    found = q.claims(store, params)
+    view = claim_set(store, found[:CLAIM_CAP], f"Claims: {statuses}")
+    everyone = {x for c in found for x in (c.subject.id, c.object.id)}
+    view.omitted = len(everyone) - len(view.nodes)
+    return view
+
+
+def claim_set(store: GraphStore, found: list[ClaimView], title: str) -> View:
+    """Claims already read, ready to draw."""
+    view = claims_view(title, found)
+    view.actors = q.actors_by_id(store, (n.id for n in view.nodes[:NODE_CAP]))
+    return view
+
+
+def _read(store: GraphStore, view: View, as_of: dt.date | None) -> View:
+    """The view with what its tooltips show: who said what of each claim, each actor's aliases."""
+    view.claims = {c.id: c for c in q.claim_views(store, (e.claim for e in view.edges), as_of)}
+    view.actors = q.actors_by_id(store, (n.id for n in view.nodes[:NODE_CAP]))
+    return view
+
+
+def neighbourhood_page(store: GraphStore, actor_id: str, params: q.NeighbourhoodParams) -> str:
+    """``GET /viz/actors/{id}``, ``actorgraph viz``."""
+    return render(neighbourhood(store, actor_id, params))
 
 
 def paths_page(store: GraphStore, params: q.PathParams) -> str:
-    """The shortest paths between two actors as a page (``GET /viz/paths``)."""
-    found = q.paths(store, params)
-    edges = {e.claim for p in found.paths for e in p.edges}
-    claims = q.claim_views(store, edges, params.as_of)
-    ends = f"{found.source.name} to {found.target.name}"
-    title = f"From {ends}" if found.paths else f"No path from {ends} within {params.max_hops} hops"
-    return _page(store, paths_view(title, found, claims))
+    """``GET /viz/paths``."""
+    return render(paths(store, params))
 
 
 def claims_page(store: GraphStore, params: q.ClaimParams) -> str:
-    """Claims by status (contested, say) as a page (``GET /viz/claims``)."""
-    statuses = ", ".join(s.value for s in params.status) or "all"
-    found = q.claims(store, params)
-    view = claims_view(f"Claims: {statuses}", found[:CLAIM_CAP])
-    everyone = {x for c in found for x in (c.subject.id, c.object.id)}
-    view.omitted = len(everyone) - len(view.nodes)
-    return _page(store, view)
-
-
-def _page(store: GraphStore, view: View) -> str:
-    """The view rendered, its actors' records read first for their tooltips."""
-    view.actors = q.actors_by_id(store, (n.id for n in view.nodes[:NODE_CAP]))
-    return render(view)
+    """``GET /viz/claims``."""
+    return render(claims(store, params))
 
 
 def explorer_page() -> str:
