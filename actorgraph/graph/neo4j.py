@@ -111,7 +111,7 @@ MERGE_NODES = "UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row"
 MERGE_CLAIM_EDGES = (
     "UNWIND $rows AS row "
     "MATCH (s:Actor {{id: row.subject}}) MATCH (o:{object_label} {{id: row.object}}) "
-    "MERGE (s)-[r:{type} {{claim: row.id}}]->(o)"
+    "MERGE (s)-[r:{type} {{claim: row.id}}]->(o) SET r.status = row.status"
 )
 MERGE_ATTESTATIONS = (
     "UNWIND $rows AS row "
@@ -284,13 +284,10 @@ class Neo4jStore:
             ) from None
 
     def _write(self, tx: ManagedTransaction, batch: GraphBatch) -> WriteResult:
-        _check(tx, batch)
-        result = WriteResult()
-        for kind, records in ((k, getattr(batch, k)) for k in KINDS):
-            if records:
-                existing = _existing(tx, kind, [r.id for r in records])
-                for record in records:
-                    result.count(kind, existing.get(record.id), record)
+        held = _held(tx, batch)
+        check_batch(batch, lambda label, node_id: node_id in held[label])
+        result = _counted(tx, batch, held)
+        status = _statuses(tx, batch, held["Claim"].keys())  # read before anything changes
         for kind_value, actors in _group(batch.actors, lambda a: a.kind).items():
             _run(
                 tx,
@@ -306,12 +303,14 @@ class Neo4jStore:
         for predicate, claims in _group(batch.claims, lambda c: c.predicate).items():
             object_label = "Event" if predicate is Predicate.KILLED_IN else "Actor"
             query = _q(MERGE_CLAIM_EDGES, object_label=object_label, type=predicate.rel_type)
-            _run(tx, query, [_row(c) for c in claims])
+            _run(tx, query, [{**_row(c), "status": status[c.id].status.value} for c in claims])
         for stance, atts in _group(batch.attestations, lambda a: a.stance).items():
             _run(tx, _q(MERGE_ATTESTATIONS, type=stance.rel_type), [_row(a) for a in atts])
         _run(tx, MERGE_MENTIONS, [_row(m) for m in batch.mentions])
-        touched = sorted({c.id for c in batch.claims} | {a.claim for a in batch.attestations})
-        _refresh_status(tx, touched)
+        written = {c.id for c in batch.claims}
+        others = (item for claim_id, item in status.items() if claim_id not in written)
+        for rel_type, rows in _status_rows(others).items():
+            _run(tx, _q(SET_STATUS, type=rel_type), rows)
         return result
 
     # -- reads -------------------------------------------------------------
@@ -480,49 +479,109 @@ def _run(tx: ManagedTransaction, query: LiteralString, rows: Sequence[dict[str, 
         tx.run(query, rows=list(chunk)).consume()
 
 
-def _check(tx: ManagedTransaction, batch: GraphBatch) -> None:
-    """Apply the shared integrity rules, asking Neo4j (once per label) what it holds."""
-    ids = sorted(
-        {r.id for _, r in batch.records()}
-        | {x for c in batch.claims for x in (c.subject, c.object, c.event) if x}
-        | {x for a in batch.attestations for x in (a.claim, a.speaker, a.document)}
-        | {x for m in batch.mentions for x in (m.document, m.actor)}
+def _held(tx: ManagedTransaction, batch: GraphBatch) -> dict[Label, dict[str, dict[str, Any]]]:
+    """The stored nodes a batch writes or refers to, by label: one read per label.
+
+    Each label is asked only for the ids that could carry it, so a bulk load
+    of new records costs one index lookup per id and reference, not four.
+    """
+    actors = {a.id for a in batch.actors}
+    events = {e.id for e in batch.events}
+    killed = {c.object for c in batch.claims if c.predicate is Predicate.KILLED_IN}
+    wanted: dict[Label, set[str]] = {
+        "Actor": actors
+        | events  # an event may not reuse an actor's id
+        | {c.subject for c in batch.claims}
+        | {c.object for c in batch.claims if c.predicate is not Predicate.KILLED_IN}
+        | {a.speaker for a in batch.attestations}
+        | {m.actor for m in batch.mentions},
+        "Event": events | actors | killed | {c.event for c in batch.claims if c.event},
+        "Document": {d.id for d in batch.documents}
+        | {a.document for a in batch.attestations}
+        | {m.document for m in batch.mentions},
+        "Claim": {c.id for c in batch.claims} | {a.claim for a in batch.attestations},
+    }
+    return {
+        label: {
+            r["id"]: r["props"] for r in tx.run(_q(EXISTING_NODES, label=label), ids=sorted(ids))
+        }
+        for label, ids in wanted.items()
+    }
+
+
+def _counted(
+    tx: ManagedTransaction, batch: GraphBatch, held: Mapping[Label, Mapping[str, dict[str, Any]]]
+) -> WriteResult:
+    """Count each record as added, updated or unchanged against what is stored.
+
+    Attestations and mentions can only exist already where their claim or
+    document did, so only those are looked up.
+    """
+    result = WriteResult()
+    for kind, (label, model) in _NODE_KINDS.items():
+        stored = held[label]
+        for record in getattr(batch, kind):
+            props = stored.get(record.id)
+            result.count(kind, None if props is None else _model(model, props), record)
+    edges = (
+        ("attestations", [a for a in batch.attestations if a.claim in held["Claim"]]),
+        ("mentions", [m for m in batch.mentions if m.document in held["Document"]]),
     )
-    held: dict[str, set[str]] = {}
-    for label in ("Actor", "Event", "Document", "Claim"):
-        rows = tx.run(_q(EXISTING_NODES, label=label), ids=ids)
-        held[label] = {r["id"] for r in rows}
-    check_batch(batch, lambda label, node_id: node_id in held[label])
+    for kind, maybe_stored in edges:
+        existing = _existing_edges(tx, kind, [r.id for r in maybe_stored])
+        for record in getattr(batch, kind):
+            result.count(kind, existing.get(record.id), record)
+    return result
 
 
-def _existing(tx: ManagedTransaction, kind: str, ids: list[str]) -> dict[str, BaseModel]:
-    """The stored version of each record about to be written, to count what changes."""
-    found: dict[str, BaseModel] = {}
-    if kind in _NODE_KINDS:
-        label, model = _NODE_KINDS[kind]
-        queries = [(_q(EXISTING_NODES, label=label), model)]
-    elif kind == "attestations":
+def _existing_edges(tx: ManagedTransaction, kind: str, ids: list[str]) -> dict[str, BaseModel]:
+    """The stored version of each attestation or mention in ``ids``."""
+    if not ids:
+        return {}
+    if kind == "attestations":
         queries = [(_q(EXISTING_RELS, type=t), Attestation) for t in sorted(ATTESTATION_TYPES)]
     else:
         queries = [(_q(EXISTING_RELS, type="MENTIONS"), Mention)]
+    found: dict[str, BaseModel] = {}
     for query, model in queries:
         for record in tx.run(query, ids=ids):
             found[record["id"]] = _model(model, record["props"])
     return found
 
 
-def _refresh_status(tx: ManagedTransaction, claim_ids: list[str]) -> None:
-    """Store each touched claim's derived status on its traversal relationship."""
-    if not claim_ids:
-        return
-    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in tx.run(CLAIM_ATTESTATIONS, ids=claim_ids):
+def _statuses(
+    tx: ManagedTransaction, batch: GraphBatch, stored: Iterable[str]
+) -> dict[str, AttestedClaim]:
+    """Every claim the batch touches, with all its attestations once the batch is written.
+
+    A claim new in this batch has all its attestations in the batch; only a
+    claim stored before needs its stored attestations read.
+    """
+    touched = {c.id for c in batch.claims} | {a.claim for a in batch.attestations}
+    old = touched & set(stored)
+    rows = tx.run(CLAIM_ATTESTATIONS, ids=sorted(old)) if old else ()
+    claims = {c.id: c for c in batch.claims}
+    said: dict[str, dict[str, Attestation]] = defaultdict(dict)
+    for row in rows:
         item = _attested(row.data())
+        claims.setdefault(item.claim.id, item.claim)
+        said[item.claim.id].update((a.id, a) for a in item.attestations)
+    for att in batch.attestations:
+        said[att.claim][att.id] = att  # the batch's version replaces the stored one
+    return {
+        claim_id: AttestedClaim(claims[claim_id], tuple(said[claim_id].values()))
+        for claim_id in sorted(touched)
+    }
+
+
+def _status_rows(items: Iterable[AttestedClaim]) -> dict[str, list[dict[str, Any]]]:
+    """Rows for SET_STATUS, by relationship type."""
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in items:
         by_type[item.claim.predicate.rel_type].append(
             {"id": item.claim.id, "subject": item.claim.subject, "status": item.status.value}
         )
-    for rel_type, rows in by_type.items():
-        _run(tx, _q(SET_STATUS, type=rel_type), rows)
+    return by_type
 
 
 def _attested(row: dict[str, Any]) -> AttestedClaim:
