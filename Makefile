@@ -11,7 +11,7 @@ UV := .tools/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint install neo4j clean
+.PHONY: demo test lint install neo4j bench bench-quick clean
 
 demo: install
 	$(VENV)/bin/actorgraph demo
@@ -19,6 +19,15 @@ demo: install
 test: install lint
 	scripts/chromium
 	scripts/with-neo4j $(VENV)/bin/pytest
+
+# Benchmarks against the local Neo4j (wiped first) and the embedded store: not tests.
+bench: install
+	scripts/chromium
+	scripts/with-neo4j $(VENV)/bin/python -m bench
+
+bench-quick: install
+	scripts/chromium
+	scripts/with-neo4j $(VENV)/bin/python -m bench --quick
 
 neo4j: install
 	$(VENV)/bin/python scripts/neo4j start

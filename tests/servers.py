@@ -40,8 +40,11 @@ def clean_env(**env: str) -> dict[str, str]:
 
 
 @contextmanager
-def api_server(env: Mapping[str, str]) -> Iterator[str]:
-    """``actorgraph serve`` on a free loopback port with ``env``; yields its base URL."""
+def api_server(env: Mapping[str, str], startup: float = 60) -> Iterator[str]:
+    """``actorgraph serve`` on a free loopback port with ``env``; yields its base URL.
+
+    ``startup`` is how many seconds it may take to answer ``/health``.
+    """
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "actorgraph", "serve", "--port", str(port)],
@@ -52,7 +55,7 @@ def api_server(env: Mapping[str, str]) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + startup
         while True:
             if process.poll() is not None:
                 output = process.stdout.read() if process.stdout else ""
@@ -61,7 +64,7 @@ def api_server(env: Mapping[str, str]) -> Iterator[str]:
                 if httpx.get(f"{base}/health", timeout=5).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError("actorgraph serve did not answer /health within 60 s")
+                raise RuntimeError(f"actorgraph serve did not answer /health within {startup} s")
             time.sleep(0.2)
         yield base
     finally:

@@ -538,6 +538,7 @@ def _existing_edges(tx: ManagedTransaction, kind: str, ids: list[str]) -> dict[s
     """The stored version of each attestation or mention in ``ids``."""
     if not ids:
         return {}
+    queries: list[tuple[LiteralString, type[BaseModel]]]
     if kind == "attestations":
         queries = [(_q(EXISTING_RELS, type=t), Attestation) for t in sorted(ATTESTATION_TYPES)]
     else:

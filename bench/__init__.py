@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): `make bench` writes BENCHMARKS.md; see bench/__main__.py."""
