@@ -6,11 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from actorgraph.errors import InputError
 from actorgraph.graph.model import ActorKind
 from actorgraph.loaders.articles import read_articles
-from actorgraph.loaders.curated import read_curated
+from actorgraph.loaders.curated import locate, read_curated
 from tests.conftest import ARTICLES, DATA, GOLD_ARTICLES
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -120,3 +122,14 @@ def test_claims_need_their_documents(tmp_path: Path) -> None:
         InputError, match=r"claims\.yaml:\d+ \[document\]: document .* is not loaded"
     ):
         CLAIMS.batch(lambda _id: None)
+
+
+_PIECES = st.sampled_from(["a", "b", "ab", " ", "  ", "\n", "\u00a0", ".", "(", "*"])
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join), st.lists(_PIECES, max_size=24).map("".join))
+def test_locate_finds_what_the_white_space_pattern_finds(quote: str, text: str) -> None:
+    """locate is the search for the quote's words joined by \\s+, without a pattern."""
+    pattern = r"\s+".join(map(re.escape, quote.split()))
+    expected = re.search(pattern, text) if quote.split() else None
+    assert locate(quote, text) == (expected.span() if expected else None)
