@@ -229,7 +229,19 @@ class Network:
 
     def __init__(self, view: viz.View, store: GraphStore) -> None:
         self.view = view
-        self.claims = Claims(list(view.claims.values()), store)
+        self._store = store
+        self._tipped = False
+
+    @property
+    def claims(self) -> Claims:
+        """The claims behind the edges, with every attestation (read on first use)."""
+        return Claims(list(self._tips().claims.values()), self._store)
+
+    def _tips(self) -> viz.View:
+        if not self._tipped:
+            viz.with_tips(self._store, self.view)
+            self._tipped = True
+        return self.view
 
     @property
     def nodes(self) -> pd.DataFrame:
@@ -244,7 +256,7 @@ class Network:
 
     def html(self) -> str:
         """The same page as ``GET /viz/...``: works offline."""
-        return viz.render(self.view)
+        return viz.render(self._tips())
 
     def _repr_html_(self) -> str:
         return ViewHTML(self.html())._repr_html_() + str(

@@ -22,9 +22,9 @@ only writes it out, in the loader formats:
     attestations equal the generated ones.
 
 The YAML files hold one record per line in flow style, written as JSON (which
-YAML reads as is): ``yaml.dump`` took 40 s over the files of 100,000 claims even
-with libyaml's ``CSafeDumper`` (representing stays in Python), this takes 2 s.
-Every file is written a record at a time.
+YAML reads as is): ``yaml.dump``, even with libyaml's ``CSafeDumper``
+(representing stays in Python), took 47 s over the files of 100,000 claims;
+this takes 7 s. Every file is written a record at a time.
 
 ``actorgraph load OUT`` loads the folder (actors and events, then articles, then
 claims); loading the articles also runs extraction over them, which may add

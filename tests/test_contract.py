@@ -10,8 +10,10 @@ import pytest
 from actorgraph.errors import IntegrityError
 from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.model import Actor, Event
+from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.graph.store import GraphBatch, GraphStore
 from actorgraph.loaders.pipeline import load_paths
+from actorgraph.queries import catalogue as q
 from actorgraph.queries.profile import actor_profile
 from tests.conftest import ARTICLES, DATA
 from tests.test_store import small_batch
@@ -132,3 +134,26 @@ def test_dump_round_trips_into_the_other_store(any_store: GraphStore, tmp_path: 
     assert copy.dump() == any_store.dump()
     assert copy.stats().counts == CORPUS_COUNTS
     assert copy.stats().statuses == any_store.stats().statuses
+
+
+def _second_handle(store: GraphStore, request: pytest.FixtureRequest) -> GraphStore:
+    """The same graph opened again, as another process would."""
+    if isinstance(store, MemoryStore):
+        return MemoryStore(store.path)
+    settings = request.getfixturevalue("neo4j_settings")
+    auth = (settings.neo4j_username, settings.neo4j_password.get_secret_value())
+    return Neo4jStore(settings.neo4j_uri, auth, settings.neo4j_database)
+
+
+def test_search_keeps_its_index_until_another_writer_adds_an_actor(
+    any_store: GraphStore, request: pytest.FixtureRequest
+) -> None:
+    any_store.write(small_batch())
+    index = q._search_index(any_store)
+    assert q._search_index(any_store) is index  # nothing changed: not built again
+    assert q.search(any_store, q.SearchParams(q="Zahra Qasimi")) == []
+    other = _second_handle(any_store, request)
+    other.write(GraphBatch(actors=[Actor(id="zahra-qasimi", name="Zahra Qasimi", kind="person")]))
+    other.close()
+    hits = q.search(any_store, q.SearchParams(q="Zahra Qasimi"))
+    assert [h.actor.id for h in hits] == ["zahra-qasimi"]

@@ -84,19 +84,9 @@ def test_an_existing_embedded_store_is_refused(
 ) -> None:
     main = runpy.run_path(str(SCRIPT))["main"]  # in process: a new one imports for seconds
     before = generated.embedded.read_bytes()
+    args = ["--actors", "10", "--claims", "5", "-o", str(tmp_path)]
     with pytest.raises(SystemExit) as exited:
-        main(
-            [
-                "--actors",
-                "10",
-                "--claims",
-                "5",
-                "-o",
-                str(tmp_path),
-                "--embedded",
-                str(generated.embedded),
-            ]
-        )
+        main([*args, "--embedded", str(generated.embedded)])
     assert exited.value.code == 2
     assert "exists" in capsys.readouterr().err
     assert generated.embedded.read_bytes() == before

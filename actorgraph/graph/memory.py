@@ -256,6 +256,11 @@ class MemoryStore:
         statuses = Counter(c.status.value for c in self.claims())
         return GraphStats(self.name, self.location, dict(counts), dict(sorted(statuses.items())))
 
+    def actors_revision(self) -> str:
+        """The store file's identity: every write replaces the file."""
+        self._refresh()
+        return repr(self._seen)
+
     def close(self) -> None:
         """Nothing to release: every write is already on disk."""
 

@@ -4,7 +4,8 @@ Schema: ``(:Actor:<Kind>)``, ``(:Event)``, ``(:Document)``, ``(:Claim)``;
 a traversal relationship ``COMMANDS``/``PART_OF``/``STRUCK``/``KILLED_IN``
 from a claim's subject to its object carrying ``claim`` (id) and ``status``;
 ``REPORTED``/``DENIED`` from a speaker to a ``Claim`` carrying the
-attestation; ``MENTIONS`` from a document to an actor. Uniqueness
+attestation; ``MENTIONS`` from a document to an actor; one
+``(:Revision {id: 'actors'})`` whose token every write of actors renews. Uniqueness
 constraints on every id exist before the first write.
 
 Every query is a constant with ``$parameters``; the only text spliced into
@@ -92,6 +93,7 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT reported_id IF NOT EXISTS FOR ()-[r:REPORTED]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT denied_id IF NOT EXISTS FOR ()-[r:DENIED]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT mentions_id IF NOT EXISTS FOR ()-[r:MENTIONS]-() REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT revision_id IF NOT EXISTS FOR (n:Revision) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX claim_subject IF NOT EXISTS FOR (n:Claim) ON (n.subject)",
     "CREATE INDEX claim_object IF NOT EXISTS FOR (n:Claim) ON (n.object)",
     "CREATE INDEX claim_event IF NOT EXISTS FOR (n:Claim) ON (n.event)",
@@ -128,6 +130,7 @@ CLAIM_ATTESTATIONS = (
     "OPTIONAL MATCH ()-[a:REPORTED|DENIED]->(c) "
     "RETURN properties(c) AS claim, collect(properties(a)) AS atts ORDER BY claim.id"
 )
+NEW_ACTORS_REVISION = "MERGE (r:Revision {id: 'actors'}) SET r.token = randomUUID()"
 SET_STATUS = (
     "UNWIND $rows AS row "
     "MATCH (:Actor {{id: row.subject}})-[r:{type} {{claim: row.id}}]->() SET r.status = row.status"
@@ -136,6 +139,7 @@ SET_STATUS = (
 # -- reads -----------------------------------------------------------------
 
 EXPLAIN = "EXPLAIN "
+ACTORS_REVISION = "MATCH (r:Revision {id: 'actors'}) RETURN r.token AS token"
 
 NODES = "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.id"
 NODE = "MATCH (n:{label} {{id: $id}}) RETURN properties(n) AS props"
@@ -311,6 +315,8 @@ class Neo4jStore:
         others = (item for claim_id, item in status.items() if claim_id not in written)
         for rel_type, rows in _status_rows(others).items():
             _run(tx, _q(SET_STATUS, type=rel_type), rows)
+        if batch.actors:  # last, so that concurrent writers take its lock in the same order
+            tx.run(NEW_ACTORS_REVISION).consume()
         return result
 
     # -- reads -------------------------------------------------------------
@@ -448,6 +454,10 @@ class Neo4jStore:
             ),
             mentions=[_model(Mention, p) for p in rels["MENTIONS"]],
         )
+
+    def actors_revision(self) -> str:
+        rows = self.read(ACTORS_REVISION)
+        return str(rows[0]["token"]) if rows else ""
 
     def stats(self) -> GraphStats:
         counts = {

@@ -143,6 +143,13 @@ class GraphStore(Protocol):
 
     def stats(self) -> GraphStats: ...
 
+    def actors_revision(self) -> str:
+        """A token that changes whenever the actors may have changed.
+
+        What is built from all the actors (the search index) is kept until it does.
+        """
+        ...
+
     def close(self) -> None: ...
 
 

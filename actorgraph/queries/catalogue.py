@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ from actorgraph.queries.reads import (
     DOCUMENT,
     DOCUMENT_PAGE,
     DOCUMENT_REFS,
+    EDGES_TOUCHING,
     EVENTS_BETWEEN,
     EVENTS_BY_ID,
     MENTIONING,
@@ -235,9 +237,27 @@ def _actor(store: GraphStore, actor_id: str) -> Actor:
     actor = store.actor(actor_id)
     if actor is not None:
         return actor
-    hits = SearchIndex(store.actors()).rank(actor_id.replace("-", " "), limit=3)
+    hits = _search_index(store).rank(actor_id.replace("-", " "), limit=3)
     hint = "; did you mean " + ", ".join(f"{h.actor.id!r}" for h in hits) + "?" if hits else ""
     raise NotFoundError(f"no actor with id {actor_id!r}{hint}")
+
+
+_INDEXES: weakref.WeakKeyDictionary[GraphStore, tuple[str, SearchIndex]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _search_index(store: GraphStore) -> SearchIndex:
+    """The search index over the store's actors, built again only once they have changed.
+
+    Building it reads every actor (seconds at 100,000); a search is then milliseconds.
+    """
+    revision = store.actors_revision()  # before reading: a write in between only rebuilds
+    cached = _INDEXES.get(store)
+    if cached is None or cached[0] != revision:
+        cached = (revision, SearchIndex(store.actors()))
+        _INDEXES[store] = cached
+    return cached[1]
 
 
 class _Names:
@@ -249,11 +269,12 @@ class _Names:
         wanted = sorted(set(ids))
         self.actors = reads.actors(run(store, ACTORS_BY_ID, ids=wanted))
         self.events = reads.events(run(store, EVENTS_BY_ID, ids=wanted))
+        documents = sorted(set(documents))
         self.documents = {
             d.id: d
             for d in (
                 DocumentRef.model_validate(r["props"])
-                for r in run(store, DOCUMENT_REFS, ids=sorted(set(documents)))
+                for r in (run(store, DOCUMENT_REFS, ids=documents) if documents else ())
             )
         }
 
@@ -345,12 +366,37 @@ def _expand(
     return _filter(_known(reads.attested(rows), as_of), status)
 
 
-Moves = Callable[[Claim], Iterable[tuple[str, str]]]
+def _edges(
+    store: GraphStore,
+    frontier: Iterable[str],
+    predicates: Iterable[Predicate],
+    status: Iterable[Status],
+    as_of: dt.date | None,
+) -> list[Edge]:
+    """The claims around ``frontier`` that pass the filters, as edges to traverse.
+
+    Without ``as_of`` each claim's status is the one every write keeps up to
+    date, so no attestation is read: a traversal's cost is its edges alone.
+    """
+    if as_of is not None:
+        return [_edge(*k) for k in _expand(store, frontier, predicates, status, as_of)]
+    rows = run(
+        store,
+        EDGES_TOUCHING,
+        ids=sorted(frontier),
+        predicates=[p.value for p in predicates or Predicate],
+    )
+    wanted = set(status)
+    edges = [Edge.model_validate(row) for row in rows]
+    return [e for e in edges if not wanted or e.status in wanted]
+
+
+Moves = Callable[[Edge], Iterable[tuple[str, str]]]
 """From which end of a claim a traversal may go to which other end."""
 
 
-def _both_ways(claim: Claim) -> Iterable[tuple[str, str]]:
-    return ((claim.subject, claim.object), (claim.object, claim.subject))
+def _both_ways(edge: Edge) -> Iterable[tuple[str, str]]:
+    return ((edge.source, edge.target), (edge.target, edge.source))
 
 
 @dataclass
@@ -377,9 +423,9 @@ class _Growth:
         frontier = {start}
         for step in range(1, steps + 1):
             reached: set[str] = set()
-            for item, claim_status in _expand(store, frontier, predicates, status, as_of):
-                for here, there in moves(item.claim):
-                    if here not in frontier or item.claim.id in self.edges:
+            for edge in _edges(store, frontier, predicates, status, as_of):
+                for here, there in moves(edge):
+                    if here not in frontier or edge.claim in self.edges:
                         continue
                     if there not in self.depth:
                         if len(self.depth) >= self.limit:
@@ -387,7 +433,7 @@ class _Growth:
                             continue
                         self.depth[there] = sign * step
                         reached.add(there)
-                    self.edges[item.claim.id] = _edge(item, claim_status)
+                    self.edges[edge.claim] = edge
             if not reached:
                 break
             frontier = reached
@@ -410,25 +456,32 @@ class _Growth:
 @_named(params=SearchParams)
 def search(store: GraphStore, params: SearchParams) -> list[SearchHit]:
     """Actors by name or alias, in any spelling or script, best match first."""
-    hits = SearchIndex(store.actors()).rank(params.q, limit=params.limit, kind=params.kind)
+    hits = _search_index(store).rank(params.q, limit=params.limit, kind=params.kind)
     return [SearchHit(actor=h.actor, score=h.score, matched=h.matched) for h in hits]
 
 
-@_named(CLAIMS_TOUCHING, MENTIONING, ids=("actor_id",), params=AsOf)
+@_named(EDGES_TOUCHING, CLAIMS_TOUCHING, MENTIONING, ids=("actor_id",), params=AsOf)
 def actor(store: GraphStore, actor_id: str, params: AsOf) -> ActorDetail:
     """An actor, how many documents name it, and its claims counted by status and predicate."""
     found = _actor(store, actor_id)
-    known = _expand(store, [found.id], (), (), params.as_of)
+    edges = _edges(store, [found.id], (), (), params.as_of)
     (mentioning,) = run(store, MENTIONING, id=found.id)
     return ActorDetail(
         actor=found,
         documents=mentioning["documents"],
-        claims=dict(sorted(Counter(s.value for _, s in known).items())),
-        relations=dict(sorted(Counter(i.claim.predicate.value for i, _ in known).items())),
+        claims=dict(sorted(Counter(e.status.value for e in edges).items())),
+        relations=dict(sorted(Counter(e.predicate.value for e in edges).items())),
     )
 
 
-@_named(CLAIMS_TOUCHING, ACTORS_BY_ID, EVENTS_BY_ID, ids=("actor_id",), params=NeighbourhoodParams)
+@_named(
+    EDGES_TOUCHING,
+    CLAIMS_TOUCHING,
+    ACTORS_BY_ID,
+    EVENTS_BY_ID,
+    ids=("actor_id",),
+    params=NeighbourhoodParams,
+)
 def neighbourhood(store: GraphStore, actor_id: str, params: NeighbourhoodParams) -> Subgraph:
     """The actors and events within 1-3 hops of an actor, and the claims between them."""
     centre = _actor(store, actor_id)
@@ -446,18 +499,25 @@ def neighbourhood(store: GraphStore, actor_id: str, params: NeighbourhoodParams)
     return growth.subgraph(store)
 
 
-def _up(claim: Claim) -> Iterable[tuple[str, str]]:
+def _up(edge: Edge) -> Iterable[tuple[str, str]]:
     """Towards the top: a group to what it is part of, the commanded to the commander."""
-    if claim.predicate is Predicate.PART_OF:
-        return ((claim.subject, claim.object),)
-    return ((claim.object, claim.subject),)
+    if edge.predicate is Predicate.PART_OF:
+        return ((edge.source, edge.target),)
+    return ((edge.target, edge.source),)
 
 
-def _down(claim: Claim) -> Iterable[tuple[str, str]]:
-    return ((b, a) for a, b in _up(claim))
+def _down(edge: Edge) -> Iterable[tuple[str, str]]:
+    return ((b, a) for a, b in _up(edge))
 
 
-@_named(CLAIMS_TOUCHING, ACTORS_BY_ID, EVENTS_BY_ID, ids=("actor_id",), params=ChainParams)
+@_named(
+    EDGES_TOUCHING,
+    CLAIMS_TOUCHING,
+    ACTORS_BY_ID,
+    EVENTS_BY_ID,
+    ids=("actor_id",),
+    params=ChainParams,
+)
 def chain(store: GraphStore, actor_id: str, params: ChainParams) -> Subgraph:
     """The command chain through `commands` and `part_of`: levels above (+) and below (-)."""
     start = _actor(store, actor_id)
@@ -477,7 +537,7 @@ def chain(store: GraphStore, actor_id: str, params: ChainParams) -> Subgraph:
     return growth.subgraph(store)
 
 
-@_named(CLAIMS_TOUCHING, ACTORS_BY_ID, EVENTS_BY_ID, params=PathParams)
+@_named(EDGES_TOUCHING, CLAIMS_TOUCHING, ACTORS_BY_ID, EVENTS_BY_ID, params=PathParams)
 def paths(store: GraphStore, params: PathParams) -> Paths:
     """The shortest paths between two actors, up to ``max_hops``, each step with its claim.
 
@@ -497,14 +557,12 @@ def paths(store: GraphStore, params: PathParams) -> Paths:
         side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
         radius[side] += 1
         reached: set[str] = set()
-        for item, status in _expand(
-            store, frontier[side], params.predicate, params.status, params.as_of
-        ):
-            for here, there in _both_ways(item.claim):
+        for edge in _edges(store, frontier[side], params.predicate, params.status, params.as_of):
+            for here, there in _both_ways(edge):
                 if here in frontier[side] and dist[side].get(there, radius[side]) == radius[side]:
                     dist[side][there] = radius[side]
                     reached.add(there)
-                    parents[side][there].append((here, _edge(item, status)))
+                    parents[side][there].append((here, edge))
         frontier[side] = reached
         # Every shortest path crosses exactly one node at this radius on this side.
         meet = {n for n in reached if n in dist[1 - side]}

@@ -123,6 +123,55 @@ CLAIMS_TOUCHING = Read(
 """Claims whose subject or object is one of ``ids`` (the edges around those nodes)."""
 
 
+def _edges_touching(
+    graph: nx.MultiDiGraph, ids: Iterable[str], predicates: Iterable[str]
+) -> list[Row]:
+    types = {Predicate(p).rel_type for p in predicates}
+    ends: dict[str, tuple[str, str, str]] = {}
+    for node in ids:
+        if node not in graph:
+            continue
+        for edges in (
+            graph.out_edges(node, keys=True, data="type"),
+            graph.in_edges(node, keys=True, data="type"),
+        ):
+            ends.update((key, (s, o, kind)) for s, o, key, kind in edges if kind in types)
+    rows = []
+    for item in attested(_claim_row(graph, claim_id) for claim_id in sorted(ends)):
+        source, target, kind = ends[item.claim.id]
+        rows.append(
+            {
+                "claim": item.claim.id,
+                "source": source,
+                "target": target,
+                "predicate": kind.lower(),
+                "status": item.status.value,
+                "attestations": len(item.attestations),
+            }
+        )
+    return rows
+
+
+EDGES_TOUCHING = Read(
+    "edges_touching",
+    "UNWIND $ids AS id "
+    "CALL (id) { MATCH (n:Actor {id: id}) RETURN n UNION MATCH (n:Event {id: id}) RETURN n } "
+    "MATCH (n)-[r:COMMANDS|PART_OF|STRUCK|KILLED_IN]-() "
+    "WITH DISTINCT r WHERE toLower(type(r)) IN $predicates "
+    "RETURN r.claim AS claim, startNode(r).id AS source, endNode(r).id AS target, "
+    "toLower(type(r)) AS predicate, r.status AS status, "
+    "COUNT { ()-[:REPORTED|DENIED]->(:Claim {id: r.claim}) } AS attestations "
+    "ORDER BY claim",
+    _edges_touching,
+)
+"""The claims around ``ids`` as edges, with the status every write keeps on them.
+
+No attestation is read: the traversals use this when they need no status as
+of a past date. The embedded store derives the same status from its
+attestations.
+"""
+
+
 def _claims_about_events(graph: nx.MultiDiGraph, ids: Iterable[str]) -> list[Row]:
     found: set[str] = set()
     for node in ids:
@@ -362,6 +411,7 @@ DOCUMENT = Read(
 
 READS = (
     CLAIMS_TOUCHING,
+    EDGES_TOUCHING,
     CLAIMS_ABOUT_EVENTS,
     CLAIMS_BY_ID,
     ALL_CLAIMS,

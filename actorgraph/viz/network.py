@@ -81,6 +81,8 @@ class View:
     centre: str | None = None
     actors: dict[str, Actor] = field(default_factory=dict)
     """The drawn actors' records, for their aliases."""
+    as_of: dt.date | None = None
+    """The date the claims' statuses are as of, for :func:`with_tips`."""
 
 
 def subgraph_view(title: str, graph: Subgraph) -> View:
@@ -257,14 +259,18 @@ def neighbourhood(store: GraphStore, actor_id: str, params: q.NeighbourhoodParam
     graph = q.neighbourhood(store, actor_id, params)
     centre = next(n.name for n in graph.nodes if n.depth == 0)
     hops = f"{params.hops} hop{'s' if params.hops > 1 else ''}"
-    return _read(store, subgraph_view(f"{centre}, {hops} around", graph), params.as_of)
+    view = subgraph_view(f"{centre}, {hops} around", graph)
+    view.as_of = params.as_of
+    return view
 
 
 def chain(store: GraphStore, actor_id: str, params: q.ChainParams) -> View:
     """An actor's command chain, ready to draw."""
     graph = q.chain(store, actor_id, params)
     centre = next(n.name for n in graph.nodes if n.depth == 0)
-    return _read(store, subgraph_view(f"Command chain of {centre}", graph), params.as_of)
+    view = subgraph_view(f"Command chain of {centre}", graph)
+    view.as_of = params.as_of
+    return view
 
 
 def paths(store: GraphStore, params: q.PathParams) -> View:
@@ -272,7 +278,9 @@ def paths(store: GraphStore, params: q.PathParams) -> View:
     found = q.paths(store, params)
     ends = f"{found.source.name} to {found.target.name}"
     title = f"From {ends}" if found.paths else f"No path from {ends} within {params.max_hops} hops"
-    return _read(store, paths_view(title, found), params.as_of)
+    view = paths_view(title, found)
+    view.as_of = params.as_of
+    return view
 
 
 def claims(store: GraphStore, params: q.ClaimParams) -> View:
@@ -292,21 +300,26 @@ def claim_set(store: GraphStore, found: list[ClaimView], title: str) -> View:
     return view
 
 
-def _read(store: GraphStore, view: View, as_of: dt.date | None) -> View:
-    """The view with what its tooltips show: who said what of each claim, each actor's aliases."""
-    view.claims = {c.id: c for c in q.claim_views(store, (e.claim for e in view.edges), as_of)}
+def with_tips(store: GraphStore, view: View) -> View:
+    """The view with what its tooltips show: who said what of each claim, each actor's aliases.
+
+    The neighbourhood, chain and paths views are drawn from edges alone;
+    this reads every attestation behind them, which costs more than the
+    traversal, so only what is rendered (or asked for) pays for it.
+    """
+    view.claims = {c.id: c for c in q.claim_views(store, (e.claim for e in view.edges), view.as_of)}
     view.actors = q.actors_by_id(store, (n.id for n in view.nodes[:NODE_CAP]))
     return view
 
 
 def neighbourhood_page(store: GraphStore, actor_id: str, params: q.NeighbourhoodParams) -> str:
     """``GET /viz/actors/{id}``, ``actorgraph viz``."""
-    return render(neighbourhood(store, actor_id, params))
+    return render(with_tips(store, neighbourhood(store, actor_id, params)))
 
 
 def paths_page(store: GraphStore, params: q.PathParams) -> str:
     """``GET /viz/paths``."""
-    return render(paths(store, params))
+    return render(with_tips(store, paths(store, params)))
 
 
 def claims_page(store: GraphStore, params: q.ClaimParams) -> str:
