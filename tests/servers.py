@@ -7,6 +7,7 @@ import selectors
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -46,36 +47,38 @@ def api_server(env: Mapping[str, str], startup: float = 60) -> Iterator[str]:
     ``startup`` is how many seconds it may take to answer ``/health``.
     """
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "actorgraph", "serve", "--port", str(port)],
-        env=clean_env(**env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + startup
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read() if process.stdout else ""
-                raise RuntimeError(f"actorgraph serve exited {process.returncode}:\n{output}")
-            with suppress(httpx.TransportError):
-                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"actorgraph serve did not answer /health within {startup} s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
+    # Its log goes to a file: a pipe nobody reads fills up, and the server then
+    # blocks writing its access log (after about 64 KiB, some hundreds of requests).
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "actorgraph", "serve", "--port", str(port)],
+            env=clean_env(**env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+            deadline = time.monotonic() + startup
+            while True:
+                if process.poll() is not None:
+                    log.seek(0)
+                    output = log.read()
+                    raise RuntimeError(f"actorgraph serve exited {process.returncode}:\n{output}")
+                with suppress(httpx.TransportError):
+                    if httpx.get(f"{base}/health", timeout=5).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"actorgraph serve did not answer /health in {startup} s")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 class Proxy:
