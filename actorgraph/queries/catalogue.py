@@ -58,6 +58,7 @@ from actorgraph.queries.reads import (
     EVENTS_BETWEEN,
     EVENTS_BY_ID,
     MENTIONING,
+    NODES_BY_ID,
     Read,
     run,
 )
@@ -267,8 +268,9 @@ class _Names:
         self, store: GraphStore, ids: Iterable[str], documents: Iterable[str] = ()
     ) -> None:
         wanted = sorted(set(ids))
-        self.actors = reads.actors(run(store, ACTORS_BY_ID, ids=wanted))
-        self.events = reads.events(run(store, EVENTS_BY_ID, ids=wanted))
+        rows = run(store, NODES_BY_ID, ids=wanted)
+        self.actors = reads.actors(r for r in rows if r["label"] == "Actor")
+        self.events = reads.events(r for r in rows if r["label"] == "Event")
         documents = sorted(set(documents))
         self.documents = {
             d.id: d
@@ -438,8 +440,15 @@ class _Growth:
                 break
             frontier = reached
 
-    def subgraph(self, store: GraphStore) -> Subgraph:
+    def subgraph(self, store: GraphStore, start: str) -> Subgraph:
+        """The nodes named, or a NotFoundError if ``start`` is no actor.
+
+        The start is checked here, with the names, and not before growing:
+        an unknown id has no edges, and a known one saves a read.
+        """
         names = _Names(store, self.depth)
+        if start not in names.actors:
+            _actor(store, start)
         nodes = sorted(self.depth.items(), key=lambda n: (abs(n[1]), -n[1], n[0]))
         omitted = self.omitted - self.depth.keys()
         return Subgraph(
@@ -477,18 +486,16 @@ def actor(store: GraphStore, actor_id: str, params: AsOf) -> ActorDetail:
 @_named(
     EDGES_TOUCHING,
     CLAIMS_TOUCHING,
-    ACTORS_BY_ID,
-    EVENTS_BY_ID,
+    NODES_BY_ID,
     ids=("actor_id",),
     params=NeighbourhoodParams,
 )
 def neighbourhood(store: GraphStore, actor_id: str, params: NeighbourhoodParams) -> Subgraph:
     """The actors and events within 1-3 hops of an actor, and the claims between them."""
-    centre = _actor(store, actor_id)
-    growth = _Growth({centre.id: 0}, {}, set(), params.limit)
+    growth = _Growth({actor_id: 0}, {}, set(), params.limit)
     growth.grow(
         store,
-        centre.id,
+        actor_id,
         steps=params.hops,
         sign=1,
         moves=_both_ways,
@@ -496,7 +503,7 @@ def neighbourhood(store: GraphStore, actor_id: str, params: NeighbourhoodParams)
         status=params.status,
         as_of=params.as_of,
     )
-    return growth.subgraph(store)
+    return growth.subgraph(store, actor_id)
 
 
 def _up(edge: Edge) -> Iterable[tuple[str, str]]:
@@ -513,20 +520,18 @@ def _down(edge: Edge) -> Iterable[tuple[str, str]]:
 @_named(
     EDGES_TOUCHING,
     CLAIMS_TOUCHING,
-    ACTORS_BY_ID,
-    EVENTS_BY_ID,
+    NODES_BY_ID,
     ids=("actor_id",),
     params=ChainParams,
 )
 def chain(store: GraphStore, actor_id: str, params: ChainParams) -> Subgraph:
     """The command chain through `commands` and `part_of`: levels above (+) and below (-)."""
-    start = _actor(store, actor_id)
-    growth = _Growth({start.id: 0}, {}, set(), params.limit)
+    growth = _Growth({actor_id: 0}, {}, set(), params.limit)
     ways = {"up": ((1, _up),), "down": ((-1, _down),), "both": ((1, _up), (-1, _down))}
     for sign, moves in ways[params.direction]:
         growth.grow(
             store,
-            start.id,
+            actor_id,
             steps=params.depth,
             sign=sign,
             moves=moves,
@@ -534,10 +539,10 @@ def chain(store: GraphStore, actor_id: str, params: ChainParams) -> Subgraph:
             status=params.status,
             as_of=params.as_of,
         )
-    return growth.subgraph(store)
+    return growth.subgraph(store, actor_id)
 
 
-@_named(EDGES_TOUCHING, CLAIMS_TOUCHING, ACTORS_BY_ID, EVENTS_BY_ID, params=PathParams)
+@_named(EDGES_TOUCHING, CLAIMS_TOUCHING, NODES_BY_ID, params=PathParams)
 def paths(store: GraphStore, params: PathParams) -> Paths:
     """The shortest paths between two actors, up to ``max_hops``, each step with its claim.
 
@@ -598,8 +603,7 @@ def paths(store: GraphStore, params: PathParams) -> Paths:
 
 @_named(
     CLAIMS_TOUCHING,
-    ACTORS_BY_ID,
-    EVENTS_BY_ID,
+    NODES_BY_ID,
     DOCUMENT_REFS,
     ids=("actor_id",),
     params=StrikeParams,
@@ -617,7 +621,7 @@ def strikes(store: GraphStore, actor_id: str, params: StrikeParams) -> list[Clai
     return sorted(views, key=lambda v: (by_date[v.id], v.id))
 
 
-@_named(CLAIMS_TOUCHING, ALL_CLAIMS, ACTORS_BY_ID, EVENTS_BY_ID, DOCUMENT_REFS, params=ClaimParams)
+@_named(CLAIMS_TOUCHING, ALL_CLAIMS, NODES_BY_ID, DOCUMENT_REFS, params=ClaimParams)
 def claims(store: GraphStore, params: ClaimParams) -> list[ClaimView]:
     """Claims about an actor (or all), filtered by status and predicate, as known ``as_of``."""
     if params.actor is not None:
@@ -642,15 +646,13 @@ def claims(store: GraphStore, params: ClaimParams) -> list[ClaimView]:
     return _views(store, known)[0]
 
 
-@_named(
-    ALL_CLAIMS, CLAIMS_TOUCHING, ACTORS_BY_ID, EVENTS_BY_ID, DOCUMENT_REFS, params=ContestedParams
-)
+@_named(ALL_CLAIMS, CLAIMS_TOUCHING, NODES_BY_ID, DOCUMENT_REFS, params=ContestedParams)
 def contested(store: GraphStore, params: ContestedParams) -> list[ClaimView]:
     """Claims some speaker reports and another denies (each speaker by its latest word)."""
     return claims(store, ClaimParams(**params.model_dump(), status=[Status.CONTESTED]))
 
 
-@_named(CLAIMS_BY_ID, ACTORS_BY_ID, EVENTS_BY_ID, DOCUMENT_REFS, ids=("claim_id",), params=AsOf)
+@_named(CLAIMS_BY_ID, NODES_BY_ID, DOCUMENT_REFS, ids=("claim_id",), params=AsOf)
 def who_said(store: GraphStore, claim_id: str, params: AsOf) -> ClaimView:
     """One claim: each speaker who reported or denied it, with document, quote and date."""
     known = _known(reads.attested(run(store, CLAIMS_BY_ID, ids=[claim_id])), params.as_of)
@@ -674,7 +676,7 @@ def claim_views(
 
 
 @_named(
-    EVENTS_BY_ID, CLAIMS_ABOUT_EVENTS, ACTORS_BY_ID, DOCUMENT_REFS, ids=("event_id",), params=AsOf
+    EVENTS_BY_ID, CLAIMS_ABOUT_EVENTS, NODES_BY_ID, DOCUMENT_REFS, ids=("event_id",), params=AsOf
 )
 def event(store: GraphStore, event_id: str, params: AsOf) -> EventDetail:
     """An event with every claim about it (who struck, who was killed) and who said what."""
@@ -734,7 +736,7 @@ def _in_period(event: Event, since: dt.date | None, until: dt.date | None) -> bo
     return (since is None or event.date >= since) and (until is None or event.date <= until)
 
 
-@_named(CLAIMS_TOUCHING, ACTORS_BY_ID, EVENTS_BY_ID, DOCUMENT_REFS, params=SourcesParams)
+@_named(CLAIMS_TOUCHING, NODES_BY_ID, DOCUMENT_REFS, params=SourcesParams)
 def sources(store: GraphStore, params: SourcesParams) -> list[ClaimView]:
     """The sources of a relation (subject, predicate, object), in every event it is claimed in."""
     subject = _actor(store, params.subject)

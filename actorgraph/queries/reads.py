@@ -258,6 +258,26 @@ EVENTS_BY_ID = Read(
 )
 
 
+def _nodes_of_either(graph: nx.MultiDiGraph, ids: Iterable[str]) -> list[Row]:
+    rows = []
+    for node_id in sorted(set(ids)):
+        attrs = graph.nodes.get(node_id)
+        if attrs is not None and attrs["label"] in ("Actor", "Event"):
+            rows.append({"label": attrs["label"], "props": attrs["data"]})
+    return rows
+
+
+NODES_BY_ID = Read(
+    "nodes_by_id",
+    "UNWIND $ids AS id "
+    "CALL (id) { MATCH (n:Actor {id: id}) RETURN n UNION MATCH (n:Event {id: id}) RETURN n } "
+    "WITH DISTINCT n RETURN CASE WHEN n:Actor THEN 'Actor' ELSE 'Event' END AS label, "
+    "properties(n) AS props ORDER BY n.id",
+    _nodes_of_either,
+)
+"""The actors and events among ``ids``, each with its label: one read to name a result's nodes."""
+
+
 def _document_refs(graph: nx.MultiDiGraph, ids: Iterable[str]) -> list[Row]:
     rows = _nodes_by_id("Document")(graph, ids)
     return [{"props": {k: row["props"].get(k) for k in DOCUMENT_REF_FIELDS}} for row in rows]
@@ -417,6 +437,7 @@ READS = (
     ALL_CLAIMS,
     ACTORS_BY_ID,
     EVENTS_BY_ID,
+    NODES_BY_ID,
     DOCUMENT_REFS,
     DOCUMENT_PAGE,
     EVENTS_BETWEEN,
