@@ -44,9 +44,16 @@ NAIVE = {
 }
 
 
+NODES_PER_BATCH = 20_000
+"""Actors or events per write: 500,000 at once outgrow what a 1 GiB heap gives a transaction."""
+
+
 def slices(batch: GraphBatch, per: int = PER_BATCH) -> Iterator[GraphBatch]:
-    """Actors and events, then ``per`` claims at a time with their attestations and documents."""
-    yield GraphBatch(actors=batch.actors, events=batch.events)
+    """Actors, then events, then ``per`` claims at a time with their attestations and documents."""
+    for start in range(0, len(batch.actors), NODES_PER_BATCH):
+        yield GraphBatch(actors=batch.actors[start : start + NODES_PER_BATCH])
+    for start in range(0, len(batch.events), NODES_PER_BATCH):
+        yield GraphBatch(events=batch.events[start : start + NODES_PER_BATCH])
     documents = {d.id: d for d in batch.documents}
     said: dict[str, list[Attestation]] = defaultdict(list)
     for att in batch.attestations:

@@ -28,7 +28,7 @@ def test_slices_carry_the_whole_graph_in_writable_order(tmp_path: Path) -> None:
     batch = generate(actors=30, claims=120, seed=3)
     store = MemoryStore(tmp_path / "graph.json")
     parts = list(ingest.slices(batch, per=25))
-    assert len(parts) == 1 + 5  # actors and events, then 120 claims 25 at a time
+    assert len(parts) == 2 + 5  # actors, events, then 120 claims 25 at a time
     for part in parts:
         store.write(part)  # refuses a slice that refers to what is not written yet
     stored = store.dump()
