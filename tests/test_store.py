@@ -14,6 +14,7 @@ from actorgraph.errors import ActorGraphError, IntegrityError
 from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.model import Actor, Attestation, Claim, Document
 from actorgraph.graph.store import GraphBatch
+from actorgraph.synthetic import generate
 
 
 def small_batch() -> GraphBatch:
@@ -125,3 +126,19 @@ def test_the_store_file_is_replaced_not_rewritten_in_place(store: MemoryStore) -
     inode = os.stat(store.path).st_ino
     store.write(GraphBatch(actors=[Actor(id="iran", name="Iran", kind="state")]))
     assert os.stat(store.path).st_ino != inode
+
+
+def test_a_store_written_before_statuses_were_kept_reads_the_same(tmp_path: Path) -> None:
+    """Files of actorgraph 0.1 have no status on their edges: reading one derives them."""
+    path = tmp_path / "graph.json"
+    store = MemoryStore(path)
+    store.write(generate(actors=20, claims=60, seed=2))
+    kept = store.stats().statuses
+    payload = json.loads(path.read_text())
+    for edge in payload["graph"]["edges"]:
+        edge.pop("status", None)
+        edge.pop("attestations", None)
+    old = tmp_path / "old" / "graph.json"
+    old.parent.mkdir()
+    old.write_text(json.dumps(payload))
+    assert MemoryStore(old).stats().statuses == kept

@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +30,14 @@ from filelock import FileLock
 from actorgraph.errors import ActorGraphError
 from actorgraph.graph.model import (
     ATTESTATION_TYPES,
+    TRAVERSAL_TYPES,
     Actor,
     Attestation,
     Claim,
     Document,
     Event,
     Mention,
+    derive_status,
 )
 from actorgraph.graph.store import (
     KINDS,
@@ -106,6 +109,8 @@ class MemoryStore:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ActorGraphError(f"{self.path}: the embedded store cannot be read: {exc}") from exc
         assert isinstance(graph, nx.MultiDiGraph)
+        if any("status" not in e for _, _, e in _traversal_edges(graph)):  # a file from 0.1
+            _keep_statuses(graph, [n for n, label in graph.nodes(data="label") if label == "Claim"])
         return graph
 
     def _persist(self, graph: nx.MultiDiGraph) -> None:
@@ -146,10 +151,17 @@ class MemoryStore:
         with self._lock:
             self._refresh()
             check_batch(batch, self._has)
+            touched = {c.id for c in batch.claims} | {a.claim for a in batch.attestations}
+            stored = {c for c in touched if self._has("Claim", c)}
             graph = self._graph.copy()
             result = WriteResult()
             for kind, record in batch.records():
                 result.count(kind, *_put(graph, kind, record))
+            new: dict[str, list[Attestation]] = defaultdict(list)
+            for att in batch.attestations:
+                if att.claim not in stored:  # all of a new claim's attestations are here
+                    new[att.claim].append(att)
+            _keep_statuses(graph, sorted(touched), new)
             if result.changed:
                 self._persist(graph)
                 self._graph = graph
@@ -253,7 +265,7 @@ class MemoryStore:
                 counts["attestations"] += 1
             elif attrs["type"] == "MENTIONS":
                 counts["mentions"] += 1
-        statuses = Counter(c.status.value for c in self.claims())
+        statuses = Counter(e["status"] for _, _, e in _traversal_edges(self._graph))
         return GraphStats(self.name, self.location, dict(counts), dict(sorted(statuses.items())))
 
     def actors_revision(self) -> str:
@@ -263,6 +275,31 @@ class MemoryStore:
 
     def close(self) -> None:
         """Nothing to release: every write is already on disk."""
+
+
+def _traversal_edges(g: nx.MultiDiGraph) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    return ((s, o, e) for s, o, e in g.edges(data=True) if e["type"] in TRAVERSAL_TYPES)
+
+
+def _keep_statuses(
+    g: nx.MultiDiGraph, claim_ids: Iterable[str], said: Mapping[str, list[Attestation]] = {}
+) -> None:
+    """Keep each claim's derived status and attestation count on its traversal edge.
+
+    As Neo4j keeps them on the relationship: a traversal then reads edges
+    alone. ``said`` holds the attestations already at hand (a new claim's);
+    the others are read from the graph.
+    """
+    for claim_id in claim_ids:
+        claim = g.nodes[claim_id]["data"]
+        atts = said.get(claim_id) or [
+            Attestation.model_validate(e["data"])
+            for _, _, e in g.in_edges(claim_id, data=True)
+            if e["type"] in ATTESTATION_TYPES
+        ]
+        edge = g.edges[claim["subject"], claim["object"], claim_id]
+        edge["status"] = derive_status(claim["subject"], atts).value
+        edge["attestations"] = len(atts)
 
 
 def _put(

@@ -86,6 +86,7 @@ class Stance(str, Enum):
 
 
 ATTESTATION_TYPES = frozenset(s.rel_type for s in Stance)
+TRAVERSAL_TYPES = frozenset(p.rel_type for p in Predicate)
 
 
 class Status(str, Enum):

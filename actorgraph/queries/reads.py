@@ -32,7 +32,6 @@ from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.graph.store import AttestedClaim, GraphStore
 
 Row = dict[str, Any]
-TRAVERSAL_TYPES = frozenset(p.rel_type for p in Predicate)
 DOCUMENT_REF_FIELDS = ("id", "title", "publisher", "author", "url", "published", "source")
 
 
@@ -127,29 +126,25 @@ def _edges_touching(
     graph: nx.MultiDiGraph, ids: Iterable[str], predicates: Iterable[str]
 ) -> list[Row]:
     types = {Predicate(p).rel_type for p in predicates}
-    ends: dict[str, tuple[str, str, str]] = {}
+    found: dict[str, Row] = {}
     for node in ids:
         if node not in graph:
             continue
         for edges in (
-            graph.out_edges(node, keys=True, data="type"),
-            graph.in_edges(node, keys=True, data="type"),
+            graph.out_edges(node, keys=True, data=True),
+            graph.in_edges(node, keys=True, data=True),
         ):
-            ends.update((key, (s, o, kind)) for s, o, key, kind in edges if kind in types)
-    rows = []
-    for item in attested(_claim_row(graph, claim_id) for claim_id in sorted(ends)):
-        source, target, kind = ends[item.claim.id]
-        rows.append(
-            {
-                "claim": item.claim.id,
-                "source": source,
-                "target": target,
-                "predicate": kind.lower(),
-                "status": item.status.value,
-                "attestations": len(item.attestations),
-            }
-        )
-    return rows
+            for source, target, key, e in edges:
+                if e["type"] in types:
+                    found[key] = {
+                        "claim": key,
+                        "source": source,
+                        "target": target,
+                        "predicate": e["type"].lower(),
+                        "status": e["status"],
+                        "attestations": e["attestations"],
+                    }
+    return [found[key] for key in sorted(found)]
 
 
 EDGES_TOUCHING = Read(
@@ -167,8 +162,7 @@ EDGES_TOUCHING = Read(
 """The claims around ``ids`` as edges, with the status every write keeps on them.
 
 No attestation is read: the traversals use this when they need no status as
-of a past date. The embedded store derives the same status from its
-attestations.
+of a past date. Both stores keep each claim's status and count on its edge.
 """
 
 
