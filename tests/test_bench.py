@@ -15,6 +15,7 @@ from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.graph.store import KINDS
 from actorgraph.synthetic import generate
 from bench import ingest, latency
+from bench.__main__ import latency as sections_of
 from bench.common import Stats
 
 
@@ -62,6 +63,8 @@ def test_every_query_is_measured_through_every_layer(
     assert result["throughput"]["errors"] == 0, result["throughput"]["first_errors"]
     if store == "embedded":
         assert result["open"]["rss_bytes"] > 0
+    report = "\n".join(section.markdown() for section in sections_of([result]))
+    assert f"| {store} | 150 |" in report  # its throughput and its load
 
 
 def test_the_bare_queries_are_read_only(neo4j_store: Neo4jStore) -> None:
