@@ -20,10 +20,7 @@ if str(REPO) not in sys.path:
 
 from neo4j import Driver, GraphDatabase  # noqa: E402
 
-WIPE = (  # relationships first: a hub's would not fit in one transaction with it
-    "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
-    "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS",
-)
+from tests.conftest import WIPE  # noqa: E402  (the tests empty Neo4j the same way)
 
 
 @dataclass(frozen=True)
