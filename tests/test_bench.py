@@ -27,7 +27,7 @@ def test_p99_is_the_nearest_rank() -> None:
 
 def test_slices_carry_the_whole_graph_in_writable_order(tmp_path: Path) -> None:
     batch = generate(actors=30, claims=120, seed=3)
-    store = MemoryStore(tmp_path / "graph.json")
+    store = MemoryStore(tmp_path / "graph.sqlite")
     parts = list(ingest.slices(batch, per=25))
     assert len(parts) == 2 + 5  # actors, events, then 120 claims 25 at a time
     for part in parts:

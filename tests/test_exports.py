@@ -56,7 +56,7 @@ def test_graphml_and_gexf_read_back_with_the_same_counts_and_sources(
 
 
 def test_json_is_node_link_with_attestations_as_lists(corpus: GraphBatch, tmp_path: Path) -> None:
-    path = tmp_path / "graph.json"
+    path = tmp_path / "graph.sqlite"
     _export("json", path)
     data = json.loads(path.read_text(encoding="utf-8"))
     g = nx.node_link_graph(data, edges="edges")

@@ -39,7 +39,7 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     folder = tmp_path_factory.mktemp("generated")
-    embedded = tmp_path_factory.mktemp("embedded") / "graph.json"  # not in the folder loaded
+    embedded = tmp_path_factory.mktemp("embedded") / "graph.sqlite"  # not in the folder loaded
     done = run(
         *("--actors", str(ACTORS), "--claims", str(CLAIMS), "--seed", str(SEED)),
         *("-o", folder, "--embedded", embedded),

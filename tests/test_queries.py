@@ -34,7 +34,7 @@ AS_OF = (None, dt.date(2020, 1, 4), dt.date(2021, 1, 1))
 
 
 def _pair(tmp: Path, settings: Any, fill: Callable[[GraphStore], None]) -> Iterator[Pair]:
-    embedded = MemoryStore(tmp / "graph.json")
+    embedded = MemoryStore(tmp / "graph.sqlite")
     neo4j = _open_neo4j(settings)
     wipe(neo4j)
     fill(embedded)
@@ -156,7 +156,7 @@ def test_every_query_answers_the_same_on_a_generated_graph(generated: Pair) -> N
 
 @pytest.fixture(scope="module")
 def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> MemoryStore:
-    store = MemoryStore(tmp_path_factory.mktemp("synthetic") / "graph.json")
+    store = MemoryStore(tmp_path_factory.mktemp("synthetic") / "graph.sqlite")
     store.write(GENERATED)
     return store
 

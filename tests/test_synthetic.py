@@ -90,7 +90,7 @@ def test_the_batch_is_whole_and_writes_into_a_memory_store(
     batch: GraphBatch, tmp_path: Path
 ) -> None:
     check_batch(batch, lambda label, node_id: False)
-    store = MemoryStore(tmp_path / "graph.json")
+    store = MemoryStore(tmp_path / "graph.sqlite")
     result = store.write(batch)
     assert not +result.updated
     assert not +result.unchanged

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from actorgraph.errors import ActorGraphError
-from actorgraph.graph.memory import MemoryStore
+from actorgraph.graph.memory import MemoryStore, read_legacy
 from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.graph.store import GraphStore
 from actorgraph.settings import Settings
 
-STORE_FILE = "graph.json"
+STORE_FILE = "graph.sqlite"
+LEGACY_FILE = "graph.json"  # actorgraph 0.1's store, imported when first opened
 
 
 def open_store(settings: Settings | None = None) -> GraphStore:
@@ -30,8 +31,18 @@ def open_store(settings: Settings | None = None) -> GraphStore:
 
 
 def open_embedded(settings: Settings) -> MemoryStore:
-    """The embedded store under ``settings.data_dir``, whatever ``NEO4J_URI`` says."""
-    return MemoryStore(settings.data_dir / STORE_FILE)
+    """The embedded store under ``settings.data_dir``, whatever ``NEO4J_URI`` says.
+
+    A folder that holds only actorgraph 0.1's ``graph.json`` has it imported
+    (and left in place).
+    """
+    path, legacy = settings.data_dir / STORE_FILE, settings.data_dir / LEGACY_FILE
+    if path.exists() or not legacy.exists():
+        return MemoryStore(path)
+    batch = read_legacy(legacy)
+    store = MemoryStore(path)
+    store.write(batch)
+    return store
 
 
 def open_neo4j(settings: Settings) -> Neo4jStore:

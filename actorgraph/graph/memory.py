@@ -1,42 +1,50 @@
-"""The embedded store: a networkx MultiDiGraph persisted to one JSON file.
+"""The embedded store: the records in one SQLite file, the graph they form in networkx.
 
-Layout, mirroring the Neo4j model: a node per actor, event, document and
-claim (``label`` plus the record under ``data``); a traversal edge
-``COMMANDS``/``PART_OF``/``STRUCK``/``KILLED_IN`` from a claim's subject to
-its object, keyed by the claim id; ``REPORTED``/``DENIED`` edges from a
-speaker to a claim, keyed by the attestation id; ``MENTIONS`` edges from a
-document to an actor; ``IN_EVENT`` from a claim to its event (the index
-Neo4j keeps on ``Claim.event``).
+The file holds every record as JSON, one table per kind (``actors``,
+``events``, ``documents``, ``claims``, ``attestations``, ``mentions``), with
+the columns the reads look records up by. networkx holds the traversal
+graph in memory, mirroring the Neo4j model: a node per actor and event
+(``label`` ``Actor`` or ``Event``), and a ``COMMANDS``/``PART_OF``/
+``STRUCK``/``KILLED_IN`` edge per claim from its subject to its object,
+keyed by the claim id and carrying the claim's derived ``status`` and its
+number of ``attestations``. Traversals run on the graph; everything else
+is read from the file, so memory grows with the graph's edges, not with
+the text of the documents.
 
-Every write is durable when it returns: the whole graph is written to a
-temporary file beside the store, fsynced, and renamed over it, so a crash
-leaves either the old store or the new one, never a broken one. A file lock
-serialises writers across processes.
+Every write is one SQLite transaction (WAL journal, ``synchronous=FULL``):
+durable when it returns, and a crash or a refused batch leaves the store as
+it was. SQLite serialises writers across processes; a store notices
+another connection's commits (``PRAGMA data_version``) and rebuilds its
+graph from the file before it next reads or writes.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+import sqlite3
+import sys
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from filelock import FileLock
 
 from actorgraph.errors import ActorGraphError
 from actorgraph.graph.model import (
     ATTESTATION_TYPES,
-    TRAVERSAL_TYPES,
     Actor,
     Attestation,
     Claim,
     Document,
     Event,
     Mention,
+    Predicate,
+    Status,
     derive_status,
 )
 from actorgraph.graph.store import (
@@ -50,23 +58,97 @@ from actorgraph.graph.store import (
     check_batch,
 )
 
-FORMAT = "actorgraph-embedded/1"
-IN_EVENT = "IN_EVENT"
-_NODE_LABEL: dict[str, Label] = {
-    "actors": "Actor",
-    "events": "Event",
-    "documents": "Document",
-    "claims": "Claim",
+FORMAT = "actorgraph-embedded/2"
+LEGACY_FORMAT = "actorgraph-embedded/1"  # one node-link JSON file, before SQLite
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS actors (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT PRIMARY KEY, subject TEXT NOT NULL, predicate TEXT NOT NULL, object TEXT NOT NULL,
+    event TEXT, status TEXT NOT NULL, attestations INTEGER NOT NULL, data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claims_subject ON claims (subject);
+CREATE INDEX IF NOT EXISTS claims_object ON claims (object);
+CREATE INDEX IF NOT EXISTS claims_event ON claims (event);
+CREATE TABLE IF NOT EXISTS attestations (
+    id TEXT PRIMARY KEY, claim TEXT NOT NULL, stance TEXT NOT NULL, data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS attestations_claim ON attestations (claim);
+CREATE TABLE IF NOT EXISTS mentions (
+    id TEXT PRIMARY KEY, document TEXT NOT NULL, actor TEXT NOT NULL, data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mentions_document ON mentions (document);
+CREATE INDEX IF NOT EXISTS mentions_actor ON mentions (actor);
+CREATE VIEW IF NOT EXISTS claims_said AS
+    SELECT c.id, c.subject, c.object, c.event, c.data AS claim, a.id AS att_id, a.data AS att
+    FROM claims c LEFT JOIN attestations a ON a.claim = c.id;
+"""
+
+# Per record kind: the columns beside id and data, and how a record fills them.
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "actors": (),
+    "events": (),
+    "documents": (),
+    "claims": ("subject", "predicate", "object", "event", "status", "attestations"),
+    "attestations": ("claim", "stance"),
+    "mentions": ("document", "actor"),
 }
+# Table names are spliced from the closed KINDS, never from input.
+_SELECT = {
+    kind: f"SELECT id, data FROM {kind} WHERE id IN (SELECT value FROM json_each(?))"  # noqa: S608
+    for kind in KINDS
+}
+_INSERT = {
+    kind: f"INSERT OR REPLACE INTO {kind} (id, data{''.join(', ' + c for c in cols)}) "  # noqa: S608
+    f"VALUES (?, ?{', ?' * len(cols)})"
+    for kind, cols in _COLUMNS.items()
+}
+_ALL = {kind: f"SELECT data FROM {kind} ORDER BY id" for kind in KINDS}  # noqa: S608
+_COUNT = {kind: f"SELECT count(*) FROM {kind}" for kind in KINDS}  # noqa: S608
+_BY_ID: dict[Label, str] = {
+    "Actor": "SELECT data FROM actors WHERE id = ?",
+    "Event": "SELECT data FROM events WHERE id = ?",
+    "Document": "SELECT data FROM documents WHERE id = ?",
+    "Claim": "SELECT data FROM claims WHERE id = ?",
+}
+_MODEL: dict[str, type[Record]] = {
+    "actors": Actor,
+    "events": Event,
+    "documents": Document,
+    "claims": Claim,
+    "attestations": Attestation,
+    "mentions": Mention,
+}
+_REL_TYPE = {p.value: p.rel_type for p in Predicate}
+_STATUS = {s.value: s.value for s in Status}  # one string object per status, shared by every edge
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What an embedded read sees: the traversal graph, and the file's records through SQL.
+
+    Both as of the same write: a read never sees part of a batch.
+    """
+
+    graph: nx.MultiDiGraph
+    db: sqlite3.Connection
+
+    def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        """The rows ``sql`` selects with ``params`` (a collection becomes a JSON list)."""
+        values = [json.dumps(list(p)) if isinstance(p, list | tuple | set) else p for p in params]
+        return self.db.execute(sql, values).fetchall()
 
 
 class MemoryStore:
-    """The embedded store, kept in ``path`` (created on first write).
+    """The embedded store, kept in the SQLite file ``path`` (created when opened).
 
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> store = MemoryStore(pathlib.Path(tempfile.mkdtemp()) / "graph.json")
+    >>> store = MemoryStore(pathlib.Path(tempfile.mkdtemp()) / "graph.sqlite")
     >>> store.stats().counts["actors"]
     0
     """
@@ -76,258 +158,300 @@ class MemoryStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.location = str(path)
-        self._lock = FileLock(str(path) + ".lock")
-        self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        self._seen: tuple[int, int, int] | None = None
-        self._refresh()
-
-    # -- persistence -------------------------------------------------------
-
-    def _signature(self) -> tuple[int, int, int] | None:
+        self._mutex = threading.RLock()  # one connection, shared by the threads of a server
+        self._graph = nx.MultiDiGraph()
+        self._version: int | None = None
         try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-    def _refresh(self, *, force: bool = False) -> None:
-        """Re-read the file if another process replaced it since we last looked."""
-        signature = self._signature()
-        if signature == self._seen and not force:
-            return
-        self._graph = self._read() if signature is not None else nx.MultiDiGraph()
-        self._seen = signature
-
-    def _read(self) -> nx.MultiDiGraph:
-        try:
-            payload = json.loads(self.path.read_text(encoding="utf-8"))
-            if payload.get("format") != FORMAT:
-                raise ValueError(f"format is {payload.get('format')!r}, expected {FORMAT!r}")
-            graph = nx.node_link_graph(
-                payload["graph"], directed=True, multigraph=True, edges="edges"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # autocommit: every transaction below is begun and ended explicitly
+            self._db = sqlite3.connect(
+                path, timeout=60, isolation_level=None, check_same_thread=False
             )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ActorGraphError(f"{self.path}: the embedded store cannot be read: {exc}") from exc
-        assert isinstance(graph, nx.MultiDiGraph)
-        if any("status" not in e for _, _, e in _traversal_edges(graph)):  # a file from 0.1
-            _keep_statuses(graph, [n for n, label in graph.nodes(data="label") if label == "Claim"])
-        return graph
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            with self._transaction():
+                for statement in SCHEMA.split(";")[:-1]:  # executescript would commit
+                    self._db.execute(statement)
+                self._check_format()
+                self._sync()
+        except (OSError, sqlite3.Error) as exc:
+            raise ActorGraphError(f"{path}: the embedded store cannot be read: {exc}") from exc
 
-    def _persist(self, graph: nx.MultiDiGraph) -> None:
-        data = nx.node_link_data(graph, edges="edges")
-        data["nodes"].sort(key=lambda n: n["id"])
-        data["edges"].sort(key=lambda e: (e["source"], e["target"], e["key"]))
-        payload = {"format": FORMAT, "graph": data}
-        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in self.path.parent.glob(f"{self.path.name}*.tmp"):
-            stale.unlink()  # left by a writer that died; we hold the lock, so none is live
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        dir_fd = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)  # make the rename itself durable
-        finally:
-            os.close(dir_fd)
-        self._seen = self._signature()
+    def _check_format(self) -> None:
+        rows = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        if not rows:
+            self._db.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [("format", FORMAT), ("store", uuid.uuid4().hex), ("actors", "0")],
+            )
+        elif rows.get("format") != FORMAT:
+            raise ActorGraphError(
+                f"{self.path}: format is {rows.get('format')!r}, expected {FORMAT!r}"
+            )
+
+    @contextmanager
+    def _transaction(self, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """One SQLite transaction under the store's lock: committed whole, or rolled back."""
+        with self._mutex:
+            # IMMEDIATE takes the write lock at once, so what is checked stays true until commit
+            self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield self._db
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _sync(self) -> None:
+        """Rebuild the graph if another connection committed since it was last built."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._version:
+            return
+        self._graph = self._load_graph()
+        self._version = version
+
+    def _load_graph(self) -> nx.MultiDiGraph:
+        graph = nx.MultiDiGraph()
+        for label, sql in (("Actor", "SELECT id FROM actors"), ("Event", "SELECT id FROM events")):
+            graph.add_nodes_from((sys.intern(i) for (i,) in self._db.execute(sql)), label=label)
+        edges = self._db.execute(
+            "SELECT subject, object, id, predicate, status, attestations FROM claims"
+        )
+        graph.add_edges_from(
+            (sys.intern(s), sys.intern(o), c, _edge(p, status, n))
+            for s, o, c, p, status, n in edges
+        )
+        return graph
 
     # -- writes ------------------------------------------------------------
 
     def write(self, batch: GraphBatch) -> WriteResult:
-        """Apply ``batch`` whole and persist it, or raise and change nothing.
-
-        The batch goes into a copy of the graph, which replaces the current
-        one only once it is on disk: readers in other threads keep a whole
-        graph, and a failed write leaves nothing behind.
-        """
-        with self._lock:
-            self._refresh()
+        """Apply ``batch`` whole and durably, or raise and change nothing."""
+        with self._transaction() as db:
+            self._sync()  # what other processes wrote counts for the checks below
             check_batch(batch, self._has)
-            touched = {c.id for c in batch.claims} | {a.claim for a in batch.attestations}
-            stored = {c for c in touched if self._has("Claim", c)}
-            graph = self._graph.copy()
             result = WriteResult()
-            for kind, record in batch.records():
-                result.count(kind, *_put(graph, kind, record))
-            new: dict[str, list[Attestation]] = defaultdict(list)
-            for att in batch.attestations:
-                if att.claim not in stored:  # all of a new claim's attestations are here
-                    new[att.claim].append(att)
-            _keep_statuses(graph, sorted(touched), new)
-            if result.changed:
-                self._persist(graph)
-                self._graph = graph
-            return result
+            edges, stale = self._claim_edges(batch)
+            for kind in KINDS:
+                records = getattr(batch, kind)
+                if records:
+                    db.executemany(_INSERT[kind], self._changed(kind, records, result, edges))
+            if result.added["actors"] or result.updated["actors"]:
+                db.execute("UPDATE meta SET value = value + 1 WHERE key = 'actors'")
+            db.executemany(
+                "UPDATE claims SET status = ?, attestations = ? WHERE id = ?",
+                [(edges[c][2]["status"], edges[c][2]["attestations"], c) for c in stale],
+            )
+        try:  # committed: the graph follows
+            for label, records in (("Actor", batch.actors), ("Event", batch.events)):
+                self._graph.add_nodes_from((r.id for r in records), label=label)
+            for claim_id, (subject, obj, attrs) in edges.items():
+                self._graph.add_edge(subject, obj, key=claim_id, **attrs)
+        except BaseException:
+            self._version = None  # rebuilt from the file on the next read
+            raise
+        return result
 
     def _has(self, label: Label, node_id: str) -> bool:
-        node = self._graph.nodes.get(node_id)
-        return node is not None and node["label"] == label
+        if label in ("Actor", "Event"):
+            node = self._graph.nodes.get(node_id)
+            return node is not None and node["label"] == label
+        return self._db.execute(_BY_ID[label], (node_id,)).fetchone() is not None
+
+    def _claim_edges(
+        self, batch: GraphBatch
+    ) -> tuple[dict[str, tuple[str, str, dict[str, Any]]], list[str]]:
+        """The edge of each claim the batch touches, with its status after the batch; and
+        the stored claims whose status or count that changes."""
+        ends = {c.id: (c.subject, c.object, c.predicate.value) for c in batch.claims}
+        touched = set(ends) | {a.claim for a in batch.attestations}
+        stored = self._db.execute(
+            "SELECT id, subject, object, predicate, status, attestations FROM claims "
+            "WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(touched)),),
+        ).fetchall()
+        said: dict[str, dict[str, Attestation]] = defaultdict(dict)
+        atts = self._db.execute(
+            "SELECT claim, data FROM attestations WHERE claim IN (SELECT value FROM json_each(?))",
+            (json.dumps([row[0] for row in stored]),),
+        )
+        for claim_id, data in atts:
+            att = Attestation.model_validate_json(data)
+            said[claim_id][att.id] = att
+        for att in batch.attestations:
+            said[att.claim][att.id] = att
+        before = {}
+        for claim_id, subject, obj, predicate, status, count in stored:
+            ends[claim_id] = (subject, obj, predicate)
+            before[claim_id] = _edge(predicate, status, count)
+        edges = {}
+        for claim_id in sorted(touched):
+            subject, obj, predicate = ends[claim_id]
+            found = said[claim_id].values()
+            attrs = _edge(predicate, derive_status(subject, found).value, len(found))
+            edges[claim_id] = (subject, obj, attrs)
+        return edges, [c for c, attrs in before.items() if attrs != edges[c][2]]
+
+    def _changed(
+        self,
+        kind: str,
+        records: list[Record],
+        result: WriteResult,
+        edges: dict[str, tuple[str, str, dict[str, Any]]],
+    ) -> Iterator[tuple[Any, ...]]:
+        """The rows to write for ``records``: those that are new or differ from what is stored."""
+        ids = json.dumps(sorted({r.id for r in records}))
+        known: dict[str, str] = dict(self._db.execute(_SELECT[kind], (ids,)).fetchall())
+        for record in records:
+            data = record.model_dump_json()
+            old = known.get(record.id)
+            result.count(kind, old, data)
+            if old == data:
+                continue
+            known[record.id] = data
+            if isinstance(record, Claim):
+                attrs = edges[record.id][2]
+                yield (
+                    record.id,
+                    data,
+                    record.subject,
+                    record.predicate.value,
+                    record.object,
+                    record.event,
+                    attrs["status"],
+                    attrs["attestations"],
+                )
+            elif isinstance(record, Attestation):
+                yield record.id, data, record.claim, record.stance.value
+            elif isinstance(record, Mention):
+                yield record.id, data, record.document, record.actor
+            else:
+                yield record.id, data
 
     # -- reads -------------------------------------------------------------
 
-    def _records(self, label: Label) -> list[dict[str, Any]]:
-        self._refresh()
-        return [
-            attrs["data"]
-            for _, attrs in sorted(self._graph.nodes(data=True), key=lambda n: n[0])
-            if attrs["label"] == label
-        ]
+    @contextmanager
+    def reading(self) -> Iterator[Snapshot]:
+        """A consistent read of the graph and the file: what the named queries run on."""
+        with self._transaction(write=False):
+            self._sync()
+            yield Snapshot(self._graph.copy(as_view=True), self._db)
 
-    def _node(self, label: Label, node_id: str) -> dict[str, Any] | None:
-        self._refresh()
-        return self._graph.nodes[node_id]["data"] if self._has(label, node_id) else None
+    def _all(self, kind: str) -> list[Any]:
+        model = _MODEL[kind]
+        with self.reading() as snap:
+            return [model.model_validate_json(data) for (data,) in snap.rows(_ALL[kind])]
 
-    def view(self) -> nx.MultiDiGraph:
-        """The current graph, read-only: what the named queries traverse on this store."""
-        self._refresh()
-        view: nx.MultiDiGraph = self._graph.copy(as_view=True)
-        return view
+    def _one(self, label: Label, node_id: str) -> str | None:
+        with self.reading() as snap:
+            found = snap.rows(_BY_ID[label], node_id)
+        return found[0][0] if found else None
 
     def actors(self) -> list[Actor]:
-        return [Actor.model_validate(d) for d in self._records("Actor")]
+        return self._all("actors")
 
     def events(self) -> list[Event]:
-        return [Event.model_validate(d) for d in self._records("Event")]
+        return self._all("events")
 
     def actor(self, actor_id: str) -> Actor | None:
-        data = self._node("Actor", actor_id)
-        return None if data is None else Actor.model_validate(data)
+        data = self._one("Actor", actor_id)
+        return None if data is None else Actor.model_validate_json(data)
 
     def event(self, event_id: str) -> Event | None:
-        data = self._node("Event", event_id)
-        return None if data is None else Event.model_validate(data)
+        data = self._one("Event", event_id)
+        return None if data is None else Event.model_validate_json(data)
 
     def document(self, document_id: str) -> Document | None:
-        data = self._node("Document", document_id)
-        return None if data is None else Document.model_validate(data)
+        data = self._one("Document", document_id)
+        return None if data is None else Document.model_validate_json(data)
 
     def claims(self, involving: str | None = None) -> list[AttestedClaim]:
-        found = []
-        for data in self._records("Claim"):
-            claim = Claim.model_validate(data)
-            if involving in (None, claim.subject, claim.object, claim.event):
-                found.append(AttestedClaim(claim, self._attestations(claim.id)))
-        return found
-
-    def _attestations(self, claim_id: str) -> tuple[Attestation, ...]:
-        atts = [
-            Attestation.model_validate(attrs["data"])
-            for _, _, attrs in self._graph.in_edges(claim_id, data=True)
-            if attrs["type"] in ATTESTATION_TYPES
-        ]
-        return tuple(sorted(atts, key=lambda a: a.id))
+        with self.reading() as snap:
+            if involving is None:
+                rows = snap.rows("SELECT id, claim, att FROM claims_said ORDER BY id, att_id")
+            else:
+                rows = snap.rows(
+                    "SELECT id, claim, att FROM claims_said "
+                    "WHERE subject = ?1 OR object = ?1 OR event = ?1 ORDER BY id, att_id",
+                    involving,
+                )
+        return list(attested_claims(rows))
 
     def mentions(self, document_id: str) -> list[Mention]:
-        self._refresh()
-        if not self._has("Document", document_id):
-            return []
-        found = [
-            Mention.model_validate(attrs["data"])
-            for _, _, attrs in self._graph.out_edges(document_id, data=True)
-            if attrs["type"] == "MENTIONS"
-        ]
+        with self.reading() as snap:
+            rows = snap.rows("SELECT data FROM mentions WHERE document = ?", document_id)
+        found = [Mention.model_validate_json(data) for (data,) in rows]
         return sorted(found, key=lambda m: (m.start, m.end, m.actor))
 
     def dump(self) -> GraphBatch:
-        self._refresh()
-        edges: dict[str, list[dict[str, Any]]] = {"attestations": [], "mentions": []}
-        for _, _, attrs in sorted(
-            self._graph.edges(data=True), key=lambda e: e[2].get("data", {}).get("id", "")
-        ):
-            if attrs["type"] in ATTESTATION_TYPES:
-                edges["attestations"].append(attrs["data"])
-            elif attrs["type"] == "MENTIONS":
-                edges["mentions"].append(attrs["data"])
-        return GraphBatch(
-            actors=self.actors(),
-            events=[Event.model_validate(d) for d in self._records("Event")],
-            documents=[Document.model_validate(d) for d in self._records("Document")],
-            claims=[Claim.model_validate(d) for d in self._records("Claim")],
-            attestations=[Attestation.model_validate(d) for d in edges["attestations"]],
-            mentions=[Mention.model_validate(d) for d in edges["mentions"]],
-        )
+        batch = GraphBatch()
+        with self.reading() as snap:
+            for kind in KINDS:
+                model = _MODEL[kind]
+                records = (model.model_validate_json(d) for (d,) in snap.rows(_ALL[kind]))
+                getattr(batch, kind).extend(records)
+        return batch
 
     def stats(self) -> GraphStats:
-        self._refresh()
-        counts: Counter[str] = Counter({kind: 0 for kind in KINDS})
-        for _, attrs in self._graph.nodes(data=True):
-            counts[f"{attrs['label'].lower()}s"] += 1
-        for _, _, attrs in self._graph.edges(data=True):
-            if attrs["type"] in ATTESTATION_TYPES:
-                counts["attestations"] += 1
-            elif attrs["type"] == "MENTIONS":
-                counts["mentions"] += 1
-        statuses = Counter(e["status"] for _, _, e in _traversal_edges(self._graph))
-        return GraphStats(self.name, self.location, dict(counts), dict(sorted(statuses.items())))
+        with self.reading() as snap:
+            counts = {kind: snap.rows(_COUNT[kind])[0][0] for kind in KINDS}
+            statuses = snap.rows("SELECT status, count(*) FROM claims GROUP BY status ORDER BY 1")
+        return GraphStats(self.name, self.location, counts, dict(statuses))
 
     def actors_revision(self) -> str:
-        """The store file's identity: every write replaces the file."""
-        self._refresh()
-        return repr(self._seen)
+        """The store's identity and how many writes changed its actors."""
+        with self.reading() as snap:
+            found = dict(snap.rows("SELECT key, value FROM meta WHERE key IN ('store', 'actors')"))
+        return f"{found['store']}:{found['actors']}"
 
     def close(self) -> None:
-        """Nothing to release: every write is already on disk."""
+        """Close the file; every write is already in it."""
+        with self._mutex:
+            self._db.close()
 
 
-def _traversal_edges(g: nx.MultiDiGraph) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    return ((s, o, e) for s, o, e in g.edges(data=True) if e["type"] in TRAVERSAL_TYPES)
+def _edge(predicate: str, status: str, attestations: int) -> dict[str, Any]:
+    return {"type": _REL_TYPE[predicate], "status": _STATUS[status], "attestations": attestations}
 
 
-def _keep_statuses(
-    g: nx.MultiDiGraph, claim_ids: Iterable[str], said: Mapping[str, list[Attestation]] = {}
-) -> None:
-    """Keep each claim's derived status and attestation count on its traversal edge.
+def attested_claims(rows: Iterable[tuple[Any, ...]]) -> Iterator[AttestedClaim]:
+    """Rows of ``claims_said`` (id, claim, att), ordered by claim, as attested claims."""
+    claim: Claim | None = None
+    atts: list[Attestation] = []
+    for claim_id, claim_data, att_data in rows:
+        if claim is None or claim.id != claim_id:
+            if claim is not None:
+                yield AttestedClaim(claim, tuple(atts))
+            claim, atts = Claim.model_validate_json(claim_data), []
+        if att_data is not None:
+            atts.append(Attestation.model_validate_json(att_data))
+    if claim is not None:
+        yield AttestedClaim(claim, tuple(atts))
 
-    As Neo4j keeps them on the relationship: a traversal then reads edges
-    alone. ``said`` holds the attestations already at hand (a new claim's);
-    the others are read from the graph.
+
+def read_legacy(path: Path) -> GraphBatch:
+    """Everything in an embedded store file of actorgraph 0.1 (node-link JSON), as one batch.
+
+    Raises
+    ------
+    ActorGraphError
+        If the file cannot be read as one.
     """
-    for claim_id in claim_ids:
-        claim = g.nodes[claim_id]["data"]
-        atts = said.get(claim_id) or [
-            Attestation.model_validate(e["data"])
-            for _, _, e in g.in_edges(claim_id, data=True)
-            if e["type"] in ATTESTATION_TYPES
-        ]
-        edge = g.edges[claim["subject"], claim["object"], claim_id]
-        edge["status"] = derive_status(claim["subject"], atts).value
-        edge["attestations"] = len(atts)
-
-
-def _put(
-    g: nx.MultiDiGraph, kind: str, record: Record
-) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """Store one record; return its stored data before and after."""
-    data = record.model_dump(mode="json")
-    if kind in _NODE_LABEL:
-        old = g.nodes[record.id]["data"] if record.id in g else None
-        g.add_node(record.id, label=_NODE_LABEL[kind], data=data)
-        if isinstance(record, Claim):
-            g.add_edge(
-                record.subject,
-                record.object,
-                key=record.id,
-                type=record.predicate.rel_type,
-                claim=record.id,
-            )
-            if record.event is not None:
-                g.add_edge(record.id, record.event, key=IN_EVENT, type=IN_EVENT)
-        return old, data
-    if isinstance(record, Attestation):
-        ends = (record.speaker, record.claim, record.id)
-        attrs = {"type": record.stance.rel_type, "data": data}
-    else:
-        assert isinstance(record, Mention)
-        ends = (record.document, record.actor, record.id)
-        attrs = {"type": "MENTIONS", "data": data}
-    old = g.edges[ends]["data"] if g.has_edge(*ends) else None
-    g.add_edge(*ends, **attrs)
-    return old, data
+    batch = GraphBatch()
+    kinds = {"Actor": "actors", "Event": "events", "Document": "documents", "Claim": "claims"}
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        if payload.get("format") != LEGACY_FORMAT:
+            raise ValueError(f"format is {payload.get('format')!r}, expected {LEGACY_FORMAT!r}")
+        for node in payload["graph"]["nodes"]:
+            kind = kinds[node["label"]]
+            getattr(batch, kind).append(_MODEL[kind].model_validate(node["data"]))
+        for edge in payload["graph"]["edges"]:
+            if edge["type"] in ATTESTATION_TYPES:
+                batch.attestations.append(Attestation.model_validate(edge["data"]))
+            elif edge["type"] == "MENTIONS":
+                batch.mentions.append(Mention.model_validate(edge["data"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ActorGraphError(f"{path}: the embedded store cannot be read: {exc}") from exc
+    return batch

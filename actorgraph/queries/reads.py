@@ -10,6 +10,7 @@ cannot drift between the stores.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +20,8 @@ from neo4j.time import Date
 from typing_extensions import LiteralString
 
 from actorgraph.errors import UnsupportedError
-from actorgraph.graph.memory import IN_EVENT, MemoryStore
+from actorgraph.graph.memory import MemoryStore, Snapshot
 from actorgraph.graph.model import (
-    ATTESTATION_TYPES,
     Actor,
     Attestation,
     Claim,
@@ -37,7 +37,7 @@ DOCUMENT_REF_FIELDS = ("id", "title", "publisher", "author", "url", "published",
 
 @dataclass(frozen=True)
 class Read:
-    """One read: Cypher for Neo4j, a function over the networkx graph for the embedded store."""
+    """One read: Cypher for Neo4j; for the embedded store, a function of its graph and its file."""
 
     name: str
     cypher: LiteralString
@@ -56,7 +56,8 @@ def run(store: GraphStore, read: Read, **params: Any) -> list[Row]:
         cypher_params = {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
         return [_native(row) for row in store.read(read.cypher, **cypher_params)]
     if isinstance(store, MemoryStore):
-        return read.embedded(store.view(), **params)
+        with store.reading() as snapshot:
+            return read.embedded(snapshot, **params)
     raise UnsupportedError(f"no query implementation for the {store.name} store")
 
 
@@ -70,21 +71,32 @@ def _native(value: Any) -> Any:
     return value
 
 
-def _data(graph: nx.MultiDiGraph, node_id: str, label: str) -> Row | None:
+def _is(graph: nx.MultiDiGraph, node_id: str, label: str) -> bool:
     attrs = graph.nodes.get(node_id)
-    if attrs is None or attrs["label"] != label:
-        return None
-    data: Row = attrs["data"]
-    return data
+    return attrs is not None and attrs["label"] == label
 
 
-def _claim_row(graph: nx.MultiDiGraph, claim_id: str) -> Row:
-    atts = [
-        attrs["data"]
-        for _, _, attrs in graph.in_edges(claim_id, data=True)
-        if attrs["type"] in ATTESTATION_TYPES
-    ]
-    return {"claim": graph.nodes[claim_id]["data"], "atts": atts}
+def _props(rows: Iterable[tuple[Any, ...]]) -> list[Row]:
+    """Rows of one JSON record each, as ``props`` rows."""
+    return [{"props": json.loads(data)} for (data,) in rows]
+
+
+def _claim_rows(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
+    sql = (
+        "SELECT id, claim, att FROM claims_said "
+        "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id, att_id"
+    )
+    return _claim_row_groups(snap.rows(sql, sorted(set(ids))))
+
+
+def _claim_row_groups(rows: Iterable[tuple[Any, ...]]) -> list[Row]:
+    found: dict[str, Row] = {}
+    for claim_id, claim, att in rows:
+        if claim_id not in found:
+            found[claim_id] = {"claim": json.loads(claim), "atts": []}
+        if att is not None:
+            found[claim_id]["atts"].append(json.loads(att))
+    return list(found.values())
 
 
 # -- claims ------------------------------------------------------------------
@@ -95,10 +107,9 @@ _WITH_ATTESTATIONS = (
 )
 
 
-def _claims_touching(
-    graph: nx.MultiDiGraph, ids: Iterable[str], predicates: Iterable[str]
-) -> list[Row]:
+def _claims_touching(snap: Snapshot, ids: Iterable[str], predicates: Iterable[str]) -> list[Row]:
     types = {Predicate(p).rel_type for p in predicates}
+    graph = snap.graph
     found: set[str] = set()
     for node in ids:
         if node not in graph:
@@ -108,7 +119,7 @@ def _claims_touching(
             graph.in_edges(node, keys=True, data="type"),
         ):
             found.update(key for _, _, key, kind in edges if kind in types)
-    return [_claim_row(graph, claim_id) for claim_id in sorted(found)]
+    return _claim_rows(snap, found)
 
 
 CLAIMS_TOUCHING = Read(
@@ -122,10 +133,9 @@ CLAIMS_TOUCHING = Read(
 """Claims whose subject or object is one of ``ids`` (the edges around those nodes)."""
 
 
-def _edges_touching(
-    graph: nx.MultiDiGraph, ids: Iterable[str], predicates: Iterable[str]
-) -> list[Row]:
+def _edges_touching(snap: Snapshot, ids: Iterable[str], predicates: Iterable[str]) -> list[Row]:
     types = {Predicate(p).rel_type for p in predicates}
+    graph = snap.graph
     found: dict[str, Row] = {}
     for node in ids:
         if node not in graph:
@@ -166,17 +176,21 @@ of a past date. Both stores keep each claim's status and count on its edge.
 """
 
 
-def _claims_about_events(graph: nx.MultiDiGraph, ids: Iterable[str]) -> list[Row]:
-    found: set[str] = set()
-    for node in ids:
-        if _data(graph, node, "Event") is None:
-            continue
-        for source, _, key, kind in graph.in_edges(node, keys=True, data="type"):
-            if kind == IN_EVENT:
-                found.add(source)
-            elif kind == Predicate.KILLED_IN.rel_type:
-                found.add(key)
-    return [_claim_row(graph, claim_id) for claim_id in sorted(found)]
+def _claims_about_events(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
+    events = [node for node in set(ids) if _is(snap.graph, node, "Event")]
+    found = {
+        c
+        for (c,) in snap.rows(
+            "SELECT id FROM claims WHERE event IN (SELECT value FROM json_each(?))", events
+        )
+    }
+    for event in events:
+        found.update(
+            key
+            for _, _, key, kind in snap.graph.in_edges(event, keys=True, data="type")
+            if kind == Predicate.KILLED_IN.rel_type
+        )
+    return _claim_rows(snap, found)
 
 
 CLAIMS_ABOUT_EVENTS = Read(
@@ -190,31 +204,22 @@ CLAIMS_ABOUT_EVENTS = Read(
 """Claims made within one of the events ``ids``, and who was killed in them."""
 
 
-def _claims_by_id(graph: nx.MultiDiGraph, ids: Iterable[str]) -> list[Row]:
-    return [
-        _claim_row(graph, claim_id)
-        for claim_id in sorted(set(ids))
-        if _data(graph, claim_id, "Claim") is not None
-    ]
-
-
 CLAIMS_BY_ID = Read(
     "claims_by_id",
     "UNWIND $ids AS id MATCH (c:Claim {id: id}) WITH DISTINCT c " + _WITH_ATTESTATIONS,
-    _claims_by_id,
+    _claim_rows,
 )
 
 
-def _all_claims(graph: nx.MultiDiGraph, needs_report: bool, needs_denial: bool) -> list[Row]:
-    rows = []
-    for node, label in sorted(graph.nodes(data="label")):
-        if label != "Claim":
-            continue
-        kinds = {kind for _, _, kind in graph.in_edges(node, data="type")}
-        if (needs_report and "REPORTED" not in kinds) or (needs_denial and "DENIED" not in kinds):
-            continue
-        rows.append(_claim_row(graph, node))
-    return rows
+def _all_claims(snap: Snapshot, needs_report: bool, needs_denial: bool) -> list[Row]:
+    sql = (
+        "SELECT id, claim, att FROM claims_said WHERE "
+        "(NOT ?1 OR id IN (SELECT claim FROM attestations WHERE stance = 'reported')) AND "
+        "(NOT ?2 OR id IN (SELECT claim FROM attestations WHERE stance = 'denied')) "
+        "ORDER BY id, att_id"
+    )
+    rows = snap.rows(sql, needs_report, needs_denial)
+    return _claim_row_groups(rows)
 
 
 ALL_CLAIMS = Read(
@@ -230,35 +235,47 @@ ALL_CLAIMS = Read(
 # -- nodes -------------------------------------------------------------------
 
 
-def _nodes_by_id(label: str) -> Callable[..., list[Row]]:
-    def nodes(graph: nx.MultiDiGraph, ids: Iterable[str]) -> list[Row]:
-        found = (_data(graph, node_id, label) for node_id in sorted(set(ids)))
-        return [{"props": data} for data in found if data is not None]
+def _actors_by_id(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
+    return _props(
+        snap.rows(
+            "SELECT data FROM actors WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", ids
+        )
+    )
 
-    return nodes
+
+def _events_by_id(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
+    return _props(
+        snap.rows(
+            "SELECT data FROM events WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", ids
+        )
+    )
 
 
 ACTORS_BY_ID = Read(
     "actors_by_id",
     "UNWIND $ids AS id MATCH (n:Actor {id: id}) WITH DISTINCT n "
     "RETURN properties(n) AS props ORDER BY n.id",
-    _nodes_by_id("Actor"),
+    _actors_by_id,
 )
 EVENTS_BY_ID = Read(
     "events_by_id",
     "UNWIND $ids AS id MATCH (n:Event {id: id}) WITH DISTINCT n "
     "RETURN properties(n) AS props ORDER BY n.id",
-    _nodes_by_id("Event"),
+    _events_by_id,
 )
 
 
-def _nodes_of_either(graph: nx.MultiDiGraph, ids: Iterable[str]) -> list[Row]:
-    rows = []
-    for node_id in sorted(set(ids)):
-        attrs = graph.nodes.get(node_id)
-        if attrs is not None and attrs["label"] in ("Actor", "Event"):
-            rows.append({"label": attrs["label"], "props": attrs["data"]})
-    return rows
+def _nodes_of_either(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
+    sql = (
+        "SELECT id, 'Actor', data FROM actors WHERE id IN (SELECT value FROM json_each(?1)) "
+        "UNION ALL "
+        "SELECT id, 'Event', data FROM events WHERE id IN (SELECT value FROM json_each(?1)) "
+        "ORDER BY id"
+    )
+    return [
+        {"label": label, "props": json.loads(data)}
+        for _, label, data in snap.rows(sql, sorted(set(ids)))
+    ]
 
 
 NODES_BY_ID = Read(
@@ -272,9 +289,12 @@ NODES_BY_ID = Read(
 """The actors and events among ``ids``, each with its label: one read to name a result's nodes."""
 
 
-def _document_refs(graph: nx.MultiDiGraph, ids: Iterable[str]) -> list[Row]:
-    rows = _nodes_by_id("Document")(graph, ids)
-    return [{"props": {k: row["props"].get(k) for k in DOCUMENT_REF_FIELDS}} for row in rows]
+def _document_refs(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
+    sql = (
+        "SELECT json_remove(data, '$.text') FROM documents "  # the metadata, not the text
+        "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
+    )
+    return _props(snap.rows(sql, ids))
 
 
 DOCUMENT_REFS = Read(
@@ -287,14 +307,13 @@ DOCUMENT_REFS = Read(
 """Documents' metadata, without their text."""
 
 
-def _document_page(graph: nx.MultiDiGraph, skip: int, limit: int) -> list[Row]:
-    docs = [attrs["data"] for _, attrs in graph.nodes(data=True) if attrs["label"] == "Document"]
-    docs.sort(key=lambda d: d["id"])
-    docs.sort(key=lambda d: d.get("published") or "", reverse=True)
-    docs.sort(key=lambda d: d.get("published") is None)
-    return [
-        {"props": {k: d.get(k) for k in DOCUMENT_REF_FIELDS}} for d in docs[skip : skip + limit]
-    ]
+def _document_page(snap: Snapshot, skip: int, limit: int) -> list[Row]:
+    sql = (
+        "SELECT json_remove(data, '$.text') FROM documents "
+        "ORDER BY json_extract(data, '$.published') IS NULL, "
+        "json_extract(data, '$.published') DESC, id LIMIT ? OFFSET ?"
+    )
+    return _props(snap.rows(sql, limit, skip))
 
 
 DOCUMENT_PAGE = Read(
@@ -307,24 +326,15 @@ DOCUMENT_PAGE = Read(
 """A page of documents' metadata, newest first (undated last)."""
 
 
-def _events_between(
-    graph: nx.MultiDiGraph, since: dt.date | None, until: dt.date | None
-) -> list[Row]:
-    rows = []
-    for _, attrs in graph.nodes(data=True):
-        if attrs["label"] != "Event":
-            continue
-        day = attrs["data"].get("date")
-        if (since is not None or until is not None) and day is None:
-            continue
-        if since is not None and day < since.isoformat():
-            continue
-        if until is not None and day > until.isoformat():
-            continue
-        rows.append({"props": attrs["data"]})
-    rows.sort(key=lambda r: r["props"]["id"])
-    rows.sort(key=lambda r: (r["props"].get("date") is None, r["props"].get("date") or ""))
-    return rows
+def _events_between(snap: Snapshot, since: dt.date | None, until: dt.date | None) -> list[Row]:
+    sql = (
+        "WITH e AS (SELECT id, data, json_extract(data, '$.date') AS day FROM events) "
+        "SELECT data FROM e WHERE (?1 IS NULL AND ?2 IS NULL) OR (day IS NOT NULL "
+        "AND (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2)) "
+        "ORDER BY day IS NULL, day, id"
+    )
+    bounds = [None if d is None else d.isoformat() for d in (since, until)]
+    return _props(snap.rows(sql, *bounds))
 
 
 EVENTS_BETWEEN = Read(
@@ -338,13 +348,11 @@ EVENTS_BETWEEN = Read(
 """Events dated within ``since``..``until``, by date; undated ones only when neither is given."""
 
 
-def _mentioning(graph: nx.MultiDiGraph, id: str) -> list[Row]:
-    if _data(graph, id, "Actor") is None:
+def _mentioning(snap: Snapshot, id: str) -> list[Row]:
+    if not _is(snap.graph, id, "Actor"):
         return []
-    documents = {
-        source for source, _, kind in graph.in_edges(id, data="type") if kind == "MENTIONS"
-    }
-    return [{"documents": len(documents)}]
+    sql = "SELECT count(DISTINCT document) FROM mentions WHERE actor = ?"
+    return [{"documents": snap.rows(sql, id)[0][0]}]
 
 
 MENTIONING = Read(
@@ -355,14 +363,13 @@ MENTIONING = Read(
 )
 """How many documents name the actor ``id``."""
 
+_OF_KIND = "FROM actors WHERE ?1 IS NULL OR json_extract(data, '$.kind') = ?1 "
 
-def _actor_page(graph: nx.MultiDiGraph, kind: str | None, skip: int, limit: int) -> list[Row]:
-    found = sorted(
-        (node_id, attrs["data"])
-        for node_id, attrs in graph.nodes(data=True)
-        if attrs["label"] == "Actor" and kind in (None, attrs["data"]["kind"])
+
+def _actor_page(snap: Snapshot, kind: str | None, skip: int, limit: int) -> list[Row]:
+    return _props(
+        snap.rows("SELECT data " + _OF_KIND + "ORDER BY id LIMIT ?2 OFFSET ?3", kind, limit, skip)
     )
-    return [{"props": data} for _, data in found[skip : skip + limit]]
 
 
 ACTOR_PAGE = Read(
@@ -373,13 +380,8 @@ ACTOR_PAGE = Read(
 )
 
 
-def _count_actors(graph: nx.MultiDiGraph, kind: str | None) -> list[Row]:
-    n = sum(
-        1
-        for _, attrs in graph.nodes(data=True)
-        if attrs["label"] == "Actor" and kind in (None, attrs["data"]["kind"])
-    )
-    return [{"n": n}]
+def _count_actors(snap: Snapshot, kind: str | None) -> list[Row]:
+    return [{"n": snap.rows("SELECT count(*) " + _OF_KIND, kind)[0][0]}]
 
 
 COUNT_ACTORS = Read(
@@ -389,8 +391,8 @@ COUNT_ACTORS = Read(
 )
 
 
-def _count_documents(graph: nx.MultiDiGraph) -> list[Row]:
-    return [{"n": sum(1 for _, label in graph.nodes(data="label") if label == "Document")}]
+def _count_documents(snap: Snapshot) -> list[Row]:
+    return [{"n": snap.rows("SELECT count(*) FROM documents")[0][0]}]
 
 
 COUNT_DOCUMENTS = Read(
@@ -398,19 +400,15 @@ COUNT_DOCUMENTS = Read(
 )
 
 
-def _document(graph: nx.MultiDiGraph, id: str) -> list[Row]:
-    data = _data(graph, id, "Document")
-    if data is None:
+def _document(snap: Snapshot, id: str) -> list[Row]:
+    found = snap.rows("SELECT data FROM documents WHERE id = ?", id)
+    if not found:
         return []
-    mentions = sorted(
-        (
-            attrs["data"]
-            for _, _, attrs in graph.out_edges(id, data=True)
-            if attrs["type"] == "MENTIONS"
-        ),
-        key=lambda m: (m["start"], m["end"], m["actor"]),
-    )
-    return [{"props": data, "mentions": mentions}]
+    mentions = [
+        json.loads(m) for (m,) in snap.rows("SELECT data FROM mentions WHERE document = ?", id)
+    ]
+    mentions.sort(key=lambda m: (m["start"], m["end"], m["actor"]))
+    return [{"props": json.loads(found[0][0]), "mentions": mentions}]
 
 
 DOCUMENT = Read(
