@@ -35,11 +35,10 @@ class Plan:
 
 FULL = Plan(
     ingest=(1_000, 5_000),
-    # The embedded store stops at 100k claims: at 1M one process would need ~10 GiB.
     sizes=(
         (1_000, 10_000, 100, BOTH),
         (10_000, 100_000, 60, BOTH),
-        (100_000, 1_000_000, 20, ("neo4j",)),
+        (100_000, 1_000_000, 20, BOTH),
     ),
     seconds=20.0,
 )
