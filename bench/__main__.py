@@ -155,8 +155,10 @@ def latency(results: list[dict[str, Any]]) -> list[Section]:
         < by[("embedded", c)]["latency"][two_hop]["http"][0]
     ]
     embedded.say(
-        "Memory per claim counts everything the store holds for it: the claim, its "
-        "attestations, their documents' text, and a share of the actors and events. "
+        "Memory is what opening the store and counting its records adds to a fresh process: "
+        "the traversal graph (a node per actor and event, an edge per claim with its status) "
+        "and SQLite's page cache (2 MiB at most). The records themselves, documents' text "
+        "included, stay in the file. "
         + (
             f"Neo4j answers the 2-hop neighbourhood faster over HTTP from {faster[0]:,} claims."
             if faster
