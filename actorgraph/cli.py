@@ -21,7 +21,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from actorgraph.api.access import is_loopback
-from actorgraph.errors import ActorGraphError, InputError, NotFoundError
+from actorgraph.errors import ActorGraphError, InputError, NotFoundError, UnavailableError
 from actorgraph.exports import Format, export
 from actorgraph.graph import open_embedded, open_neo4j, open_store
 from actorgraph.graph.model import Actor, ActorKind, Event, Predicate, Stance, Status
@@ -104,21 +104,30 @@ def _report(outcome: FileOutcome) -> None:
 
 def _load(store: GraphStore, paths: list[Path]) -> list[FileOutcome]:
     files = list(expand(paths))
-    if len(files) < PROGRESS_FROM:
-        return load_paths(store, files, on_file=_report)
-    with Progress(console=err, transient=True) as progress:
+    many = len(files) >= PROGRESS_FROM  # a bar and the totals, instead of a line per file
+    loaded = 0
+    with Progress(console=err, transient=True, disable=not many) as progress:
         task = progress.add_task("loading", total=len(files))
 
         def step(outcome: FileOutcome) -> None:
-            if outcome.error is not None:
+            nonlocal loaded
+            loaded += outcome.error is None
+            if outcome.error is not None or not many:
                 _report(outcome)
             progress.advance(task)
 
-        outcomes = load_paths(store, files, on_file=step)
-    total = WriteResult()
-    for outcome in outcomes:
-        total.merge(outcome.result)
-    out.print(f"added {_count(total.added)}; already there: {_count(total.unchanged)}")
+        try:
+            outcomes = load_paths(store, files, on_file=step)
+        except UnavailableError as exc:
+            raise UnavailableError(
+                f"{exc}. The {loaded} file(s) loaded before it stay; "
+                "run the same load again to finish (what is loaded already is skipped)."
+            ) from exc
+    if many:
+        total = WriteResult()
+        for outcome in outcomes:
+            total.merge(outcome.result)
+        out.print(f"added {_count(total.added)}; already there: {_count(total.unchanged)}")
     return outcomes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import selectors
+import signal
 import socket
 import subprocess
 import sys
@@ -12,10 +13,13 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
+from pathlib import Path
 
 import httpx
 
 from actorgraph.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -150,3 +154,54 @@ class Proxy:
             selector.close()
             a.close()
             b.close()
+
+
+class PrivateNeo4j:
+    """A Neo4j of a test's own, in ``home``, to kill and restart without touching the suite's.
+
+    It runs the jars of the suite's Neo4j (``scripts/neo4j``'s home) on free ports.
+    """
+
+    def __init__(self, home: Path) -> None:
+        shared = Path(os.environ.get("ACTORGRAPH_NEO4J_HOME", REPO / ".cache" / "neo4j"))
+        home.mkdir(parents=True, exist_ok=True)
+        for folder in ("lib", "plugins"):
+            (home / folder).symlink_to(shared / folder, target_is_directory=True)
+        self.home = home
+        self.bolt, http = free_port(), free_port()
+        self._env = {
+            **os.environ,
+            "ACTORGRAPH_NEO4J_HOME": str(home),
+            "ACTORGRAPH_NEO4J_BOLT_PORT": str(self.bolt),
+            "ACTORGRAPH_NEO4J_HTTP_PORT": str(http),
+        }
+
+    def _script(self, command: str) -> str:
+        done = subprocess.run(
+            [sys.executable, str(REPO / "scripts" / "neo4j"), command],
+            env=self._env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"scripts/neo4j {command} failed:\n{done.stderr}")
+        return done.stdout
+
+    def start(self) -> None:
+        self._script("start")
+
+    def stop(self) -> None:
+        self._script("stop")
+
+    def kill(self) -> None:
+        """SIGKILL the server, as a crash or an OOM killer would: no shutdown, no flush."""
+        pid = int((self.home / "neo4j.pid").read_text(encoding="utf-8"))
+        os.killpg(pid, signal.SIGKILL)
+        with suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+    def settings(self) -> Settings:
+        password = (self.home / "password").read_text(encoding="utf-8").strip()
+        uri = f"bolt://127.0.0.1:{self.bolt}"
+        return Settings(NEO4J_URI=uri, NEO4J_USERNAME="neo4j", NEO4J_PASSWORD=password)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from actorgraph.errors import ActorGraphError, InputError, NotFoundError
+from actorgraph.errors import ActorGraphError, InputError, NotFoundError, UnavailableError
 from actorgraph.graph.model import Actor, ActorKind, Document
 from actorgraph.graph.store import GraphBatch, GraphStore, WriteResult
 from actorgraph.loaders.articles import JSONL_SUFFIXES, TEXT_SUFFIXES, read_articles
@@ -71,6 +71,13 @@ def load_paths(
     -------
     list of FileOutcome
         One per file, in the order they were loaded.
+
+    Raises
+    ------
+    UnavailableError
+        If the store goes away: the load stops at the file in flight, which
+        is not written; the files before it stay. Loading the same paths
+        again finishes the load (what is there already is left unchanged).
     """
     reference: list[tuple[Path, CuratedFile]] = []
     articles: list[Path] = []
@@ -149,6 +156,8 @@ def _write(store: GraphStore, path: Path, make: Callable[[], GraphBatch]) -> Fil
         return FileOutcome(path, result=store.write(make()))
     except InputError as exc:
         return FileOutcome(path, error=exc)
+    except UnavailableError as exc:  # the store's fault, not the file's: stop here
+        raise UnavailableError(f"{exc}; {path} was not loaded") from exc
     except ActorGraphError as exc:
         return FileOutcome(path, error=InputError(str(exc), path=path))
 
