@@ -196,10 +196,10 @@ def measure(
         ids_file.write_text("\n".join(p["id"] for p in given["neighbourhood, 1 hop"]))
         result["throughput"] = worker(
             "bench.load_client",
-            base + "/actors/{id}/neighbourhood?hops=1",
             str(ids_file),
             str(CLIENTS),
             str(seconds),
+            base + "/actors/{id}/neighbourhood?hops=1",
         )
     result["latency"] = latency
     if store_name == "neo4j":

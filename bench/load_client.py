@@ -1,9 +1,10 @@
-"""Concurrent clients on one endpoint, from a process of their own.
+"""Concurrent clients on one or more endpoints, from a process of their own.
 
-``python -m bench.load_client URL_TEMPLATE IDS_FILE CLIENTS SECONDS``: each
-client (an asyncio task on one httpx connection pool) requests the template
-with the next actor id, back to back, for SECONDS. Prints one JSON line:
-requests, errors (non-2xx or transport), requests per second, p50 and p99.
+``python -m bench.load_client IDS_FILE CLIENTS SECONDS TEMPLATE [TEMPLATE...]``:
+each client (an asyncio task on one httpx connection pool) requests the
+templates in turn, each filled with the next actor id, back to back, for
+SECONDS. Prints one JSON line: requests, errors (non-2xx or transport),
+requests per second, p50 and p99, overall and per template.
 """
 
 from __future__ import annotations
@@ -13,50 +14,56 @@ import itertools
 import json
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 
-async def main(template: str, ids: list[str], clients: int, seconds: float) -> None:
-    cycle = itertools.cycle(ids)
-    latencies: list[float] = []
-    errors: list[str] = []
+def _summary(latencies: list[float], errors: list[str], elapsed: float) -> dict[str, Any]:
+    latencies = sorted(latencies)
+    return {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "first_errors": errors[:3],
+        "rps": len(latencies) / elapsed,
+        "p50": latencies[len(latencies) // 2],
+        "p99": latencies[max(0, -(-99 * len(latencies) // 100) - 1)],
+    }
+
+
+async def main(templates: list[str], ids: list[str], clients: int, seconds: float) -> None:
+    ids_cycle, templates_cycle = itertools.cycle(ids), itertools.cycle(templates)
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, list[str]] = defaultdict(list)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
         end = time.perf_counter() + seconds
 
         async def one() -> None:
             while time.perf_counter() < end:
-                url = template.format(id=next(cycle))
+                template = next(templates_cycle)
+                url = template.format(id=next(ids_cycle))
                 start = time.perf_counter()
                 try:
                     response = await client.get(url)
                     if response.status_code >= 300:
-                        errors.append(f"{response.status_code} {url}")
+                        errors[template].append(f"{response.status_code} {url}")
                 except httpx.HTTPError as exc:
-                    errors.append(f"{type(exc).__name__} {url}")
-                latencies.append(time.perf_counter() - start)
+                    errors[template].append(f"{type(exc).__name__} {url}")
+                latencies[template].append(time.perf_counter() - start)
 
         began = time.perf_counter()
         await asyncio.gather(*(one() for _ in range(clients)))
         elapsed = time.perf_counter() - began
-    latencies.sort()
-    print(
-        json.dumps(
-            {
-                "requests": len(latencies),
-                "errors": len(errors),
-                "first_errors": errors[:3],
-                "rps": len(latencies) / elapsed,
-                "p50": latencies[len(latencies) // 2],
-                "p99": latencies[max(0, -(-99 * len(latencies) // 100) - 1)],
-            }
-        )
-    )
+    every = [t for times in latencies.values() for t in times]
+    result = _summary(every, [e for found in errors.values() for e in found], elapsed)
+    result["by_template"] = {t: _summary(latencies[t], errors[t], elapsed) for t in templates}
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
-    url, ids_file, clients, seconds = sys.argv[1:]
+    ids_file, clients, seconds, *templates = sys.argv[1:]
     ids = Path(ids_file).read_text().split()
-    asyncio.run(main(url, ids, int(clients), float(seconds)))
+    asyncio.run(main(templates, ids, int(clients), float(seconds)))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.graph.store import GraphStore
 from actorgraph.settings import Settings
+from tests.servers import neo4j_env
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = REPO / "examples" / "articles"
@@ -21,6 +24,8 @@ GOLD = REPO / "tests" / "gold"
 GOLD_ARTICLES = GOLD / "articles"
 TLB_2020 = "doc-1308386b8c00cbd8"
 NEO4J = Settings()  # read before any test's monkeypatching hides NEO4J_URI
+FIGURES_FILE = REPO / "tests" / "artefacts" / "figures.json"
+_FIGURES: dict[str, dict[str, object]] = {}
 ZH_2024 = "doc-ae222896fa0acd38"
 
 
@@ -80,3 +85,39 @@ def any_store(request: pytest.FixtureRequest, data_dir: Path) -> GraphStore:
         return MemoryStore(data_dir / STORE_FILE)
     store: Neo4jStore = request.getfixturevalue("neo4j_store")
     return store
+
+
+@dataclass
+class Served:
+    """A store, and the environment a process (``actorgraph serve``, ``load``) opens it with."""
+
+    store: GraphStore
+    env: dict[str, str]
+    snapshots: bool
+    """Whether each read sees one state of the store, so never part of a write."""
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def served(request: pytest.FixtureRequest, data_dir: Path) -> Served:
+    """Each store in turn, empty, for tests that start servers or commands on it."""
+    if request.param == "embedded":
+        env = {"ACTORGRAPH_DATA": str(data_dir)}
+        return Served(MemoryStore(data_dir / STORE_FILE), env, snapshots=True)
+    settings: Settings = request.getfixturevalue("neo4j_settings")
+    return Served(request.getfixturevalue("neo4j_store"), neo4j_env(settings), snapshots=False)
+
+
+@pytest.fixture
+def figures(request: pytest.FixtureRequest) -> dict[str, object]:
+    """Figures a test measures (RELIABILITY.md quotes them), kept by test id in FIGURES_FILE."""
+    return _FIGURES.setdefault(request.node.nodeid, {})
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Add this run's figures to FIGURES_FILE, beside those of tests not run this time."""
+    if not _FIGURES:
+        return
+    kept = json.loads(FIGURES_FILE.read_text()) if FIGURES_FILE.exists() else {}
+    kept.update(_FIGURES)
+    FIGURES_FILE.parent.mkdir(parents=True, exist_ok=True)
+    FIGURES_FILE.write_text(json.dumps(kept, indent=1, sort_keys=True, default=str))
