@@ -12,8 +12,9 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -45,16 +46,19 @@ def clean_env(**env: str) -> dict[str, str]:
 
 
 @contextmanager
-def api_server(env: Mapping[str, str], startup: float = 60) -> Iterator[str]:
+def api_server(
+    env: Mapping[str, str], startup: float = 60, log: IO[str] | None = None
+) -> Iterator[str]:
     """``actorgraph serve`` on a free loopback port with ``env``; yields its base URL.
 
-    ``startup`` is how many seconds it may take to answer ``/health``.
+    ``startup`` is how many seconds it may take to answer ``/health``; ``log``,
+    when given, receives the server's output (a test may read it afterwards).
     """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # Its log goes to a file: a pipe nobody reads fills up, and the server then
     # blocks writing its access log (after about 64 KiB, some hundreds of requests).
-    with tempfile.TemporaryFile(mode="w+") as log:
+    with nullcontext(log) if log else tempfile.TemporaryFile(mode="w+") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "actorgraph", "serve", "--port", str(port)],
             env=clean_env(**env),

@@ -135,6 +135,29 @@ def test_an_article_naming_nobody_known_yields_candidates(extractor: RuleExtract
     assert {c.text for c in found.candidates} >= {"Abu Fadak al-Mohammedawi", "Harakat al-Nujaba"}
 
 
+@pytest.mark.parametrize("publisher", ["'", "`", "--"])
+def test_a_publisher_with_no_letters_names_no_speaker(
+    extractor: RuleExtractor, publisher: str
+) -> None:
+    # It used to reach the search, which refused it naming a field "q" nobody had sent.
+    text = "Reuters reported that Kataib Hezbollah struck the base. Officials denied it."
+    found = extractor.extract(Document(title="t", text=text, publisher=publisher))
+    assert found.speakers == []
+    assert found.mentions
+
+
+@pytest.mark.parametrize("publisher", ["PMF!", "pm\u200bf", "Reuters\u200b"])
+def test_a_publisher_spelling_a_known_actor_never_replaces_it(
+    extractor: RuleExtractor, publisher: str
+) -> None:
+    # It became a new outlet under the known actor's id (pmf, reuters), and writing the
+    # document then put that bare outlet in place of the curated actor and its aliases.
+    text = "Kataib Hezbollah struck the base, officials said."
+    found = extractor.extract(Document(title="t", text=text, publisher=publisher))
+    assert found.speakers == []
+    assert {a.speaker for c in found.claims for a in c.said} <= set(extractor.actors)
+
+
 def test_tiny_and_5_mb_articles_are_handled(extractor: RuleExtractor) -> None:
     assert extractor.extract(Document(title="t", text="x")).mentions == []
     body = (ARTICLES / "2024-02-07-baghdad-kataib-hezbollah-strike.md").read_text()

@@ -44,7 +44,9 @@ def _check(settings: Settings, credentials: HTTPAuthorizationCredentials | None)
     if settings.api_key is None:
         return
     expected = settings.api_key.get_secret_value().encode()
-    given = credentials.credentials.encode() if credentials is not None else b""
+    # Starlette decodes header bytes as latin-1: encoding back gives the bytes the client
+    # sent, so a non-ASCII key sent as UTF-8 matches (and never reaches compare_digest as str).
+    given = credentials.credentials.encode("latin-1") if credentials is not None else b""
     if not secrets.compare_digest(given, expected):
         raise HTTPException(
             status_code=401,

@@ -6,14 +6,15 @@ body limit are fixed for the life of the server.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from actorgraph import __version__
@@ -96,11 +97,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         problem = Problem(detail=str(exc), type=kind, field=field)
         return JSONResponse(problem.model_dump(), status_code=status)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # FastAPI's own 422, with non-ASCII escaped: the errors echo the input, and JSON
+        # can carry a lone surrogate ("\ud800") that UTF-8 cannot encode.
+        content = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
+        return Response(content, status_code=422, media_type="application/json")
+
     @app.exception_handler(ValidationError)
-    async def validation_error(request: Request, exc: ValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: ValidationError) -> Response:
         # A model built inside a handler from valid-looking input (a document's text
         # that normalises to nothing, say): the client's input, so a 422 naming it.
-        errors = exc.errors(include_url=False)
-        return await request_validation_exception_handler(request, RequestValidationError(errors))
+        return await invalid_request(request, RequestValidationError(exc.errors(include_url=False)))
 
     return app

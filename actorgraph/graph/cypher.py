@@ -201,6 +201,10 @@ def query_error(exc: Neo4jError, query: str, *, timeout: float, shift: int = 0) 
         return QueryTimeoutError(f"the query ran past the {timeout:g} s limit and was stopped")
     if code.endswith("DatabaseNotFound") or _USE.search(_masked(query)):
         return QueryRefusedError(f"refused: the query targets another database (USE): {message}")
+    if "conflicting values for execution mode" in message:  # our EXPLAIN, their PROFILE
+        return QueryRefusedError(
+            "refused: PROFILE runs the query to measure it; send the query without PROFILE"
+        )
     if code.endswith("Statement.AccessMode"):
         return QueryRefusedError(f"refused: the query writes ({message})")
     if code.startswith("Neo.ClientError.Security."):

@@ -751,8 +751,8 @@ class RuleExtractor:
         return Extraction(document, mentions, candidates, events, claims, speakers)
 
     def _publisher(self, document: Document, speakers: list[Actor]) -> str | None:
-        if not document.publisher:
-            return None
+        if not document.publisher or not normal_form(document.publisher):
+            return None  # no letters or digits ("'", "--"): it names no one, nor can search
         actor = self._aliases.resolve(document.publisher)
         if actor is not None:
             return actor.id
@@ -762,6 +762,8 @@ class RuleExtractor:
         outlet_id = slug(document.publisher)
         if not outlet_id:
             return None
+        if outlet_id in self.actors:  # "PMF!": a known actor's name past the aliases; a new
+            return outlet_id  # outlet under its id would replace it, aliases and all
         outlet = Actor(id=outlet_id, name=document.publisher.strip(), kind=ActorKind.MEDIA_OUTLET)
         speakers.append(outlet)
         return outlet.id
