@@ -228,30 +228,31 @@ class MemoryStore:
 
     def write(self, batch: GraphBatch) -> WriteResult:
         """Apply ``batch`` whole and durably, or raise and change nothing."""
-        with self._transaction() as db:
-            self._sync()  # what other processes wrote counts for the checks below
-            check_batch(batch, self._has)
-            result = WriteResult()
-            edges, stale = self._claim_edges(batch)
-            for kind in KINDS:
-                records = getattr(batch, kind)
-                if records:
-                    db.executemany(_INSERT[kind], self._changed(kind, records, result, edges))
-            if result.added["actors"] or result.updated["actors"]:
-                db.execute("UPDATE meta SET value = value + 1 WHERE key = 'actors'")
-            db.executemany(
-                "UPDATE claims SET status = ?, attestations = ? WHERE id = ?",
-                [(edges[c][2]["status"], edges[c][2]["attestations"], c) for c in stale],
-            )
-        try:  # committed: the graph follows
-            for label, records in (("Actor", batch.actors), ("Event", batch.events)):
-                self._graph.add_nodes_from((r.id for r in records), label=label)
-            for claim_id, (subject, obj, attrs) in edges.items():
-                self._graph.add_edge(subject, obj, key=claim_id, **attrs)
-        except BaseException:
-            self._version = None  # rebuilt from the file on the next read
-            raise
-        return result
+        with self._mutex:  # until the graph follows the commit: readers here see both or neither
+            with self._transaction() as db:
+                self._sync()  # what other processes wrote counts for the checks below
+                check_batch(batch, self._has)
+                result = WriteResult()
+                edges, stale = self._claim_edges(batch)
+                for kind in KINDS:
+                    records = getattr(batch, kind)
+                    if records:
+                        db.executemany(_INSERT[kind], self._changed(kind, records, result, edges))
+                if result.added["actors"] or result.updated["actors"]:
+                    db.execute("UPDATE meta SET value = value + 1 WHERE key = 'actors'")
+                db.executemany(
+                    "UPDATE claims SET status = ?, attestations = ? WHERE id = ?",
+                    [(edges[c][2]["status"], edges[c][2]["attestations"], c) for c in stale],
+                )
+            try:
+                for label, records in (("Actor", batch.actors), ("Event", batch.events)):
+                    self._graph.add_nodes_from((r.id for r in records), label=label)
+                for claim_id, (subject, obj, attrs) in edges.items():
+                    self._graph.add_edge(subject, obj, key=claim_id, **attrs)
+            except BaseException:
+                self._version = None  # rebuilt from the file on the next read
+                raise
+            return result
 
     def _has(self, label: Label, node_id: str) -> bool:
         if label in ("Actor", "Event"):
