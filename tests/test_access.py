@@ -44,6 +44,7 @@ def test_a_write_without_the_key_gets_401_and_writes_nothing(keyed: str) -> None
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": KEY}):
         response = httpx.post(f"{keyed}/documents", json=ARTICLE, headers=headers)
         assert response.status_code == 401
+        assert response.json()["type"] == "unauthorized"
         assert "ACTORGRAPH_API_KEY" in response.json()["detail"]
         assert response.headers["www-authenticate"] == "Bearer"
     assert _documents(keyed) == 0

@@ -276,8 +276,11 @@ def test_malformed_input_gets_a_4xx_naming_the_field(
 ) -> None:
     response = api.request(method, url, **kwargs)
     assert 400 <= response.status_code < 500, response.text
+    problem = response.json()
+    assert set(problem) == {"detail", "type", "field"}  # one shape for every error
     if field is not None:
-        assert field in response.text
+        assert problem["field"] == field
+        assert field in problem["detail"]
 
 
 def test_a_document_posted_twice_is_added_once(tmp_path: Path, corpus_env: dict[str, str]) -> None:
@@ -343,6 +346,7 @@ def test_views_are_pages_that_load_nothing_from_elsewhere(api: httpx.Client, url
 def test_a_view_of_an_unknown_actor_is_a_404_naming_it(api: httpx.Client) -> None:
     response = api.get("/viz/actors/nobody-at-all")
     assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"  # as the OpenAPI says
     assert "nobody-at-all" in response.json()["detail"]
 
 

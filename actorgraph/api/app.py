@@ -6,15 +6,16 @@ body limit are fixed for the life of the server.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actorgraph import __version__
 from actorgraph.api.access import BodyLimit, read_access
@@ -44,6 +45,17 @@ ERROR_STATUS: tuple[tuple[type[ActorGraphError], int, str], ...] = (
     (ActorGraphError, 500, "error"),
 )
 """Each error kind and its HTTP status, most specific first: the one place they are mapped."""
+
+HTTP_ERROR_TYPES = {
+    400: "invalid",
+    401: "unauthorized",
+    404: "not_found",
+    405: "not_allowed",
+    413: "too_large",
+}
+"""The ``type`` of the errors the HTTP layer raises itself (a key missing, an unknown URL...)."""
+
+_LOCATIONS = {"path", "query", "header", "cookie", "body"}
 
 DESCRIPTION = """
 An actor knowledge graph that keeps **who claimed what, and who denied it**.
@@ -93,14 +105,48 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def actorgraph_error(request: Request, exc: ActorGraphError) -> JSONResponse:
         status, kind = next((s, k) for cls, s, k in ERROR_STATUS if isinstance(exc, cls))
         field = exc.field if isinstance(exc, InputError) else None
-        problem = Problem(detail=str(exc), type=kind, field=field)
-        return JSONResponse(problem.model_dump(), status_code=status)
+        return _problem(status, kind, str(exc), field)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = HTTP_ERROR_TYPES.get(exc.status_code, "error")
+        return _problem(exc.status_code, kind, str(exc.detail), headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _invalid(exc.errors())
 
     @app.exception_handler(ValidationError)
     async def validation_error(request: Request, exc: ValidationError) -> JSONResponse:
         # A model built inside a handler from valid-looking input (a document's text
         # that normalises to nothing, say): the client's input, so a 422 naming it.
-        errors = exc.errors(include_url=False)
-        return await request_validation_exception_handler(request, RequestValidationError(errors))
+        return _invalid(exc.errors(include_url=False))
 
     return app
+
+
+def _problem(
+    status: int,
+    kind: str,
+    detail: str,
+    field: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    problem = Problem(detail=detail, type=kind, field=field)
+    return JSONResponse(problem.model_dump(), status_code=status, headers=headers)
+
+
+def _invalid(errors: Sequence[Any]) -> JSONResponse:
+    """A 422 in the one error shape: ``detail`` names each invalid value, ``field`` the first."""
+    named: list[tuple[list[str], str]] = []
+    for error in errors:
+        where = [str(part) for part in error["loc"]]
+        if len(where) > 1 and where[0] in _LOCATIONS and isinstance(error["loc"][1], str):
+            where = where[1:]  # "as_of", not "query.as_of"; but a body's JSON error stays "body"
+        message = error["msg"]
+        if error["type"] == "json_invalid":
+            message = f"not valid JSON: {error['ctx']['error']} at character {where[-1]}"
+            where = where[:1]
+        named.append((where, message))
+    detail = "; ".join(f"{'.'.join(where)}: {message}" for where, message in named)
+    return _problem(422, "invalid", detail, named[0][0][0] if named else None)
