@@ -91,7 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.include_router(service)
-    app.include_router(router, dependencies=[Depends(read_access)])
+    # Reads depend on the key only when they need it, so the OpenAPI asks for it only then.
+    reads = [Depends(read_access)] if settings.protect_reads else []
+    app.include_router(router, dependencies=reads)
     if settings.allowed_origins:
         app.add_middleware(
             CORSMiddleware,
