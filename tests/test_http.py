@@ -235,6 +235,7 @@ MALFORMED = [
     ("GET", "/actors?offset=-1", {}, "offset"),
     ("GET", "/actors/pmf?as_of=yesterday", {}, "as_of"),
     ("GET", "/actors/pmf?as_of=2020-02-30", {}, "as_of"),
+    ("GET", "/actors/pmf?as_of=0", {}, "as_of"),  # was 1970-01-01, a Unix time (found by fuzzing)
     ("GET", "/actors/" + "x" * 300, {}, "actor_id"),
     ("GET", "/actors/pmf/neighbourhood?hops=0", {}, "hops"),
     ("GET", "/actors/pmf/neighbourhood?hops=4", {}, "hops"),
@@ -261,6 +262,7 @@ MALFORMED = [
     ("POST", "/documents", {"json": {"title": "no text"}}, "text"),
     ("POST", "/documents", {"json": {"title": "t", "text": "x", "colour": "red"}}, "colour"),
     ("POST", "/documents", {"json": {"title": "t", "text": "x", "published": "soon"}}, "published"),
+    ("POST", "/documents", {"json": {"title": "t", "text": "x", "published": 0}}, "published"),
     ("POST", "/documents", {"json": {"title": "t", "text": " \n\t "}}, "text"),
     ("POST", "/documents", {"json": ["a", "list"]}, None),
     ("POST", "/cypher", {"json": {"query": ""}}, "query"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +10,7 @@ from actorgraph.queries.catalogue import (
     ActorListParams,
     ClaimParams,
     ContestedParams,
+    Day,
     Params,
     SourcesParams,
     StrikeParams,
@@ -98,7 +98,7 @@ class DocumentIn(BaseModel):
     publisher: str | None = Field(None, max_length=500)
     author: str | None = Field(None, max_length=500)
     url: str | None = Field(None, max_length=2000)
-    published: dt.date | None = None
+    published: Day | None = None
     source: str | None = Field(None, max_length=2000)
 
 
