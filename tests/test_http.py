@@ -285,6 +285,15 @@ def test_malformed_input_gets_a_4xx_naming_the_field(
         assert field in problem["detail"]
 
 
+def test_an_id_with_nothing_to_search_for_is_a_404_naming_it(api: httpx.Client) -> None:
+    # Found by fuzzing: the close names suggested for it were searched for, and an id with
+    # no letters or digits got a 422 about a search text `q` the request had not sent.
+    for url, named in [("/actors/--", "'--'"), ("/paths?source=&target=pmf", "''")]:
+        response = api.get(url)
+        assert response.status_code == 404, response.text
+        assert f"no actor with id {named}" in response.json()["detail"]
+
+
 def test_a_document_posted_twice_is_added_once(tmp_path: Path, corpus_env: dict[str, str]) -> None:
     if "NEO4J_URI" not in corpus_env:  # a store of its own to write to, with the actors
         load_paths(MemoryStore(tmp_path / STORE_FILE), [DATA / "actors.yaml"])

@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from actorgraph.errors import NotFoundError, UnsupportedError
+from actorgraph.errors import InputError, NotFoundError, UnsupportedError
 from actorgraph.graph.cypher import CypherResult
 from actorgraph.graph.model import (
     Actor,
@@ -252,7 +252,10 @@ def _actor(store: GraphStore, actor_id: str) -> Actor:
     actor = store.actor(actor_id)
     if actor is not None:
         return actor
-    hits = _search_index(store).rank(actor_id.replace("-", " "), limit=3)
+    try:
+        hits = _search_index(store).rank(actor_id.replace("-", " "), limit=3)
+    except InputError:  # nothing to search for in it (no letters or digits): no suggestion
+        hits = []
     hint = "; did you mean " + ", ".join(f"{h.actor.id!r}" for h in hits) + "?" if hits else ""
     raise NotFoundError(f"no actor with id {actor_id!r}{hint}")
 
