@@ -258,6 +258,7 @@ MALFORMED = [
     ("GET", "/sources?subject=united-states&predicate=likes&object=pmf", {}, "predicate"),
     ("GET", "/documents/doc-0000", {}, None),
     ("GET", "/documents?limit=-5", {}, "limit"),
+    ("GET", "/documents?limit=1&offset=9223372036854775807", {}, "offset"),  # found by fuzzing
     ("POST", "/documents", {"content": b"{not json"}, None),
     ("POST", "/documents", {"json": {"title": "no text"}}, "text"),
     ("POST", "/documents", {"json": {"title": "t", "text": "x", "colour": "red"}}, "colour"),

@@ -22,7 +22,8 @@ T = TypeVar("T")
 
 
 class PageParams(Params):
-    offset: int = Field(0, ge=0, description="Items to skip.")
+    # Bounded: the stores count in 64 bits, and SKIP + LIMIT must fit (found by fuzzing).
+    offset: int = Field(0, ge=0, le=10**9, description="Items to skip.")
     limit: int = Field(50, ge=1, le=500, description="Items per page.")
 
 
