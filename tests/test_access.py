@@ -7,8 +7,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
+from actorgraph.api.app import create_app
 from actorgraph.cli import app
 from actorgraph.settings import Settings
 from tests.conftest import wipe
@@ -44,6 +46,7 @@ def test_a_write_without_the_key_gets_401_and_writes_nothing(keyed: str) -> None
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": KEY}):
         response = httpx.post(f"{keyed}/documents", json=ARTICLE, headers=headers)
         assert response.status_code == 401
+        assert response.json()["type"] == "unauthorized"
         assert "ACTORGRAPH_API_KEY" in response.json()["detail"]
         assert response.headers["www-authenticate"] == "Bearer"
     assert _documents(keyed) == 0
@@ -81,6 +84,18 @@ def test_reads_need_the_key_when_protected(tmp_path: Path) -> None:
         assert httpx.get(f"{base}/actors").status_code == 401
         authorised = httpx.get(f"{base}/actors", headers={"Authorization": f"Bearer {KEY}"})
         assert authorised.status_code == 200
+
+
+@pytest.mark.parametrize("protect_reads", [False, True])
+def test_the_openapi_asks_for_the_key_where_it_is_needed(protect_reads: bool) -> None:
+    # Found by fuzzing: it asked for it on every read, also when reads were open.
+    settings = Settings().model_copy(
+        update={"api_key": SecretStr(KEY), "protect_reads": protect_reads}
+    )
+    paths = create_app(settings).openapi()["paths"]
+    assert "security" in paths["/documents"]["post"]
+    assert ("security" in paths["/actors"]["get"]) is protect_reads
+    assert "security" not in paths["/health"]["get"]
 
 
 def test_cors_allows_only_the_configured_origins(tmp_path: Path) -> None:

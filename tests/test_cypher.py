@@ -300,6 +300,7 @@ def test_a_syntax_error_names_the_query_and_its_own_position(neo4j_store: Neo4jS
         pytest.param("RETURN $p AS p", {"p": object()}, id="unsendable-type"),
         pytest.param("RETURN $p AS p", {"p": {1, 2}}, id="set"),
         pytest.param("RETURN range(1, $p) AS p", {"p": "three"}, id="wrong-type"),
+        pytest.param("RETURN $p AS p", {"p": 2**63}, id="beyond-64-bits"),  # found by fuzzing
     ],
 )
 def test_a_bad_parameter_names_the_parameters(

@@ -235,6 +235,7 @@ MALFORMED = [
     ("GET", "/actors?offset=-1", {}, "offset"),
     ("GET", "/actors/pmf?as_of=yesterday", {}, "as_of"),
     ("GET", "/actors/pmf?as_of=2020-02-30", {}, "as_of"),
+    ("GET", "/actors/pmf?as_of=0", {}, "as_of"),  # was 1970-01-01, a Unix time (found by fuzzing)
     ("GET", "/actors/" + "x" * 300, {}, "actor_id"),
     ("GET", "/actors/pmf/neighbourhood?hops=0", {}, "hops"),
     ("GET", "/actors/pmf/neighbourhood?hops=4", {}, "hops"),
@@ -257,10 +258,12 @@ MALFORMED = [
     ("GET", "/sources?subject=united-states&predicate=likes&object=pmf", {}, "predicate"),
     ("GET", "/documents/doc-0000", {}, None),
     ("GET", "/documents?limit=-5", {}, "limit"),
+    ("GET", "/documents?limit=1&offset=9223372036854775807", {}, "offset"),  # found by fuzzing
     ("POST", "/documents", {"content": b"{not json"}, None),
     ("POST", "/documents", {"json": {"title": "no text"}}, "text"),
     ("POST", "/documents", {"json": {"title": "t", "text": "x", "colour": "red"}}, "colour"),
     ("POST", "/documents", {"json": {"title": "t", "text": "x", "published": "soon"}}, "published"),
+    ("POST", "/documents", {"json": {"title": "t", "text": "x", "published": 0}}, "published"),
     ("POST", "/documents", {"json": {"title": "t", "text": " \n\t "}}, "text"),
     ("POST", "/documents", {"json": ["a", "list"]}, None),
     ("POST", "/cypher", {"json": {"query": ""}}, "query"),
@@ -276,8 +279,20 @@ def test_malformed_input_gets_a_4xx_naming_the_field(
 ) -> None:
     response = api.request(method, url, **kwargs)
     assert 400 <= response.status_code < 500, response.text
+    problem = response.json()
+    assert set(problem) == {"detail", "type", "field"}  # one shape for every error
     if field is not None:
-        assert field in response.text
+        assert problem["field"] == field
+        assert field in problem["detail"]
+
+
+def test_an_id_with_nothing_to_search_for_is_a_404_naming_it(api: httpx.Client) -> None:
+    # Found by fuzzing: the close names suggested for it were searched for, and an id with
+    # no letters or digits got a 422 about a search text `q` the request had not sent.
+    for url, named in [("/actors/--", "'--'"), ("/paths?source=&target=pmf", "''")]:
+        response = api.get(url)
+        assert response.status_code == 404, response.text
+        assert f"no actor with id {named}" in response.json()["detail"]
 
 
 def test_a_document_posted_twice_is_added_once(tmp_path: Path, corpus_env: dict[str, str]) -> None:
@@ -343,6 +358,7 @@ def test_views_are_pages_that_load_nothing_from_elsewhere(api: httpx.Client, url
 def test_a_view_of_an_unknown_actor_is_a_404_naming_it(api: httpx.Client) -> None:
     response = api.get("/viz/actors/nobody-at-all")
     assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"  # as the OpenAPI says
     assert "nobody-at-all" in response.json()["detail"]
 
 

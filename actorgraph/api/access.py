@@ -61,10 +61,8 @@ def write_access(request: Request, credentials: Credentials) -> None:
 
 
 def read_access(request: Request, credentials: Credentials) -> None:
-    """Reads are open, unless ``ACTORGRAPH_PROTECT_READS`` asks for the key."""
-    settings: Settings = request.app.state.settings
-    if settings.protect_reads:
-        _check(settings, credentials)
+    """Reads need the key too: the app adds this only with ``ACTORGRAPH_PROTECT_READS``."""
+    _check(request.app.state.settings, credentials)
 
 
 class BodyLimit:

@@ -7,15 +7,16 @@ body limit are fixed for the life of the server.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actorgraph import __version__
 from actorgraph.api.access import BodyLimit, read_access
@@ -45,6 +46,17 @@ ERROR_STATUS: tuple[tuple[type[ActorGraphError], int, str], ...] = (
     (ActorGraphError, 500, "error"),
 )
 """Each error kind and its HTTP status, most specific first: the one place they are mapped."""
+
+HTTP_ERROR_TYPES = {
+    400: "invalid",
+    401: "unauthorized",
+    404: "not_found",
+    405: "not_allowed",
+    413: "too_large",
+}
+"""The ``type`` of the errors the HTTP layer raises itself (a key missing, an unknown URL...)."""
+
+_LOCATIONS = {"path", "query", "header", "cookie", "body"}
 
 DESCRIPTION = """
 An actor knowledge graph that keeps **who claimed what, and who denied it**.
@@ -80,7 +92,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.include_router(service)
-    app.include_router(router, dependencies=[Depends(read_access)])
+    # Reads depend on the key only when they need it, so the OpenAPI asks for it only then.
+    reads = [Depends(read_access)] if settings.protect_reads else []
+    app.include_router(router, dependencies=reads)
     if settings.allowed_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -91,23 +105,54 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     @app.exception_handler(ActorGraphError)
-    async def actorgraph_error(request: Request, exc: ActorGraphError) -> JSONResponse:
+    async def actorgraph_error(request: Request, exc: ActorGraphError) -> Response:
         status, kind = next((s, k) for cls, s, k in ERROR_STATUS if isinstance(exc, cls))
         field = exc.field if isinstance(exc, InputError) else None
-        problem = Problem(detail=str(exc), type=kind, field=field)
-        return JSONResponse(problem.model_dump(), status_code=status)
+        return _problem(status, kind, str(exc), field)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        kind = HTTP_ERROR_TYPES.get(exc.status_code, "error")
+        return _problem(exc.status_code, kind, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        # FastAPI's own 422, with non-ASCII escaped: the errors echo the input, and JSON
-        # can carry a lone surrogate ("\ud800") that UTF-8 cannot encode.
-        content = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
-        return Response(content, status_code=422, media_type="application/json")
+        return _invalid(exc.errors())
 
     @app.exception_handler(ValidationError)
     async def validation_error(request: Request, exc: ValidationError) -> Response:
         # A model built inside a handler from valid-looking input (a document's text
         # that normalises to nothing, say): the client's input, so a 422 naming it.
-        return await invalid_request(request, RequestValidationError(exc.errors(include_url=False)))
+        return _invalid(exc.errors(include_url=False))
 
     return app
+
+
+def _problem(
+    status: int,
+    kind: str,
+    detail: str,
+    field: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    problem = Problem(detail=detail, type=kind, field=field)
+    # ASCII-escaped: a detail may quote the input, and JSON can carry a lone surrogate
+    # ("\ud800") that UTF-8 cannot encode.
+    content = json.dumps(problem.model_dump(), ensure_ascii=True)
+    return Response(content, status_code=status, headers=headers, media_type="application/json")
+
+
+def _invalid(errors: Sequence[Any]) -> Response:
+    """A 422 in the one error shape: ``detail`` names each invalid value, ``field`` the first."""
+    named: list[tuple[list[str], str]] = []
+    for error in errors:
+        where = [str(part) for part in error["loc"]]
+        if len(where) > 1 and where[0] in _LOCATIONS and isinstance(error["loc"][1], str):
+            where = where[1:]  # "as_of", not "query.as_of"; but a body's JSON error stays "body"
+        message = error["msg"]
+        if error["type"] == "json_invalid":
+            message = f"not valid JSON: {error['ctx']['error']} at character {where[-1]}"
+            where = where[:1]
+        named.append((where, message))
+    detail = "; ".join(f"{'.'.join(where)}: {message}" for where, message in named)
+    return _problem(422, "invalid", detail, named[0][0][0] if named else None)

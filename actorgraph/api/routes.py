@@ -53,13 +53,16 @@ from actorgraph.queries.shapes import (
 from actorgraph.settings import Settings
 from actorgraph.viz import network as viz
 
-router = APIRouter(
-    responses={
-        404: {"model": Problem, "description": "Unknown id; close names are suggested."},
-        422: {"description": "Invalid parameters, each named."},
-        503: {"model": Problem, "description": "Neo4j is unreachable."},
-    }
-)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "Unknown id; close names are suggested."},
+    422: {"model": Problem, "description": "Invalid parameters, each named."},
+    503: {"model": Problem, "description": "Neo4j is unreachable."},
+}
+BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The body cannot be read: it is not UTF-8."},
+    413: {"model": Problem, "description": "The body is over ACTORGRAPH_MAX_BODY_BYTES."},
+}
+router = APIRouter(responses=ERRORS)
 service = APIRouter(tags=["service"])
 """Always open, even when reads need the key: monitors and healthchecks call it."""
 T = TypeVar("T")
@@ -293,7 +296,11 @@ def document(store: Store, document_id: Annotated[str, Path(max_length=200)]) ->
     tags=["documents"],
     status_code=201,
     dependencies=[Depends(write_access)],
-    responses={200: {"description": "Already there: nothing changed."}, 401: {"model": Problem}},
+    responses={
+        200: {"description": "Already there: nothing changed.", "model": DocumentAdded},
+        401: {"model": Problem, "description": "The API key is missing or wrong."},
+        **BODY_ERRORS,
+    },
 )
 def add_document(store: Store, body: DocumentIn, response: Response) -> DocumentAdded:
     """Add an article: its text and metadata, with the mentions, events, claims and
@@ -320,7 +327,15 @@ def add_document(store: Store, body: DocumentIn, response: Response) -> Document
 # -- views ------------------------------------------------------------------------------
 
 _PAGE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/html": {}}, "description": "A page that works offline."}
+    200: {"content": {"text/html": {}}, "description": "A page that works offline."},
+    # An error stays a JSON problem; with a `model` FastAPI would declare it as HTML, like the page.
+    **{
+        status: {
+            "description": error["description"],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status, error in ERRORS.items()
+    },
 }
 
 
@@ -353,7 +368,20 @@ _EXPORT_TYPES = {
 }
 
 
-@router.get("/export", tags=["graph"], response_class=Response)
+@router.get(
+    "/export",
+    tags=["graph"],
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The graph as a file (`Content-Disposition: attachment`).",
+            "content": {
+                media: {"schema": {"type": "object"} if media.endswith("json") else {}}
+                for media, _ in _EXPORT_TYPES.values()
+            },
+        }
+    },
+)
 def export_graph(
     store: Store,
     fmt: Annotated[
@@ -393,7 +421,11 @@ def home() -> HTMLResponse:
 @router.post(
     "/cypher",
     tags=["service"],
-    responses={403: {"model": Problem}, 501: {"model": Problem}},
+    responses={
+        403: {"model": Problem, "description": "Not a read-only query: the reason is named."},
+        501: {"model": Problem, "description": "The embedded store runs no Cypher."},
+        **BODY_ERRORS,
+    },
 )
 def cypher(request: Request, store: Store, body: CypherIn) -> CypherOut:
     """Run your own read-only Cypher on Neo4j (501 on the embedded store).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +10,7 @@ from actorgraph.queries.catalogue import (
     ActorListParams,
     ClaimParams,
     ContestedParams,
+    Day,
     Params,
     SourcesParams,
     StrikeParams,
@@ -22,7 +22,8 @@ T = TypeVar("T")
 
 
 class PageParams(Params):
-    offset: int = Field(0, ge=0, description="Items to skip.")
+    # Bounded: the stores count in 64 bits, and SKIP + LIMIT must fit (found by fuzzing).
+    offset: int = Field(0, ge=0, le=10**9, description="Items to skip.")
     limit: int = Field(50, ge=1, le=500, description="Items per page.")
 
 
@@ -98,7 +99,7 @@ class DocumentIn(BaseModel):
     publisher: str | None = Field(None, max_length=500)
     author: str | None = Field(None, max_length=500)
     url: str | None = Field(None, max_length=2000)
-    published: dt.date | None = None
+    published: Day | None = None
     source: str | None = Field(None, max_length=2000)
 
 

@@ -400,7 +400,7 @@ class Neo4jStore:
             raise query_error(exc, query, timeout=timeout, shift=shift) from None
         except DriverError as exc:
             raise ActorGraphError(f"Neo4j at {self.location} failed the query: {exc}") from None
-        except (TypeError, ValueError) as exc:  # the driver cannot send a parameter value
+        except (TypeError, ValueError, OverflowError) as exc:  # the driver cannot send a value
             raise InputError(_one_line(exc), field="parameters") from None
         rows = [{c: to_json(r[c]) for c in columns} for r in records[:max_rows]]
         return CypherResult(columns, rows, truncated=len(records) > max_rows)

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from actorgraph.errors import NotFoundError, UnsupportedError
+from actorgraph.errors import InputError, NotFoundError, UnsupportedError
 from actorgraph.graph.cypher import CypherResult
 from actorgraph.graph.model import (
     Actor,
@@ -80,6 +81,19 @@ from actorgraph.queries.shapes import (
 
 # -- parameters ----------------------------------------------------------------
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value: object) -> object:
+    # pydantic alone reads a number as a Unix time: `as_of=0` would be 1970-01-01.
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return value
+    raise ValueError("expected a day as YYYY-MM-DD")
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+"""A day as its OpenAPI ``format: date`` says: ``YYYY-MM-DD``, never a number or a time."""
+
 
 class Params(BaseModel):
     """Parameters of a query; unknown names are refused."""
@@ -88,7 +102,7 @@ class Params(BaseModel):
 
 
 class AsOf(Params):
-    as_of: dt.date | None = Field(
+    as_of: Day | None = Field(
         None,
         description="Count only what was published on or before this day (YYYY-MM-DD); "
         "statuses are derived from that alone.",
@@ -161,8 +175,8 @@ class ContestedParams(AsOf):
 
 class TimelineParams(AsOf):
     actor: str | None = Field(None, description="Only events the actor took part in.")
-    since: dt.date | None = None
-    until: dt.date | None = None
+    since: Day | None = None
+    until: Day | None = None
 
     @model_validator(mode="after")
     def _period(self) -> TimelineParams:
@@ -238,7 +252,10 @@ def _actor(store: GraphStore, actor_id: str) -> Actor:
     actor = store.actor(actor_id)
     if actor is not None:
         return actor
-    hits = _search_index(store).rank(actor_id.replace("-", " "), limit=3)
+    try:
+        hits = _search_index(store).rank(actor_id.replace("-", " "), limit=3)
+    except InputError:  # nothing to search for in it (no letters or digits): no suggestion
+        hits = []
     hint = "; did you mean " + ", ".join(f"{h.actor.id!r}" for h in hits) + "?" if hits else ""
     raise NotFoundError(f"no actor with id {actor_id!r}{hint}")
 
