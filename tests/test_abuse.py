@@ -417,7 +417,7 @@ def test_a_lone_surrogate_in_any_body_field_is_a_422_naming_it(server: Server) -
                 response = client.request(op.method, op.path, content=raw, headers=auth)
                 tried += 1
                 assert response.status_code == 422, (str(op), field, response.text)
-                assert ["body", field] == response.json()["detail"][0]["loc"][:2]
+                assert response.json()["field"] == field
     assert tried >= 2
     assert server.count() == before, _changes(before, server.count())
 
