@@ -103,6 +103,9 @@ def latency(results: list[dict[str, Any]]) -> list[Section]:
             for r in results
         ],
     )
+    for failed in (r for r in results if r["throughput"]["errors"]):
+        first = "; ".join(failed["throughput"]["first_errors"])
+        throughput.say(f"First errors, {failed['store']} at {failed['claims']:,} claims: {first}")
     sections.append(throughput)
     loads = Section("Loading each size (actorgraph's batched writes; the embedded store in one)")
     loads.table(
