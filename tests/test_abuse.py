@@ -337,7 +337,9 @@ def _server_error(response: httpx.Response) -> bool:
 # -- every parameter of every endpoint ----------------------------------------------------
 
 
-def test_every_parameter_of_every_endpoint_takes_injection_as_data(server: Server) -> None:
+def test_every_parameter_of_every_endpoint_takes_injection_as_data(
+    server: Server, figures: dict[str, object]
+) -> None:
     client = server.client
     schema = client.get("/openapi.json").json()
     known = _known_ids(client)
@@ -370,6 +372,7 @@ def test_every_parameter_of_every_endpoint_takes_injection_as_data(server: Serve
                 elif text and f"{op} {param['name']}" not in FUZZY and _found(response):
                     failures.append(f"{where}: an injected id matched something")
     assert tried > 1000  # every parameter was tried: the schema was walked
+    figures.update(requests=tried, payloads=len(PAYLOADS), failures=len(failures))
     assert not failures, "\n".join(failures[:30])
     assert server.count() == before, _changes(before, server.count())
 
@@ -518,7 +521,9 @@ JSON_ESCAPED = b'{"query": "\\u0043REATE (:Pwned) RETURN 1 AS \\u0078"}'
 """``CREATE`` spelled with a JSON escape: it arrives as CREATE, and is refused as a write."""
 
 
-def test_cypher_bypasses_are_refused_naming_why_and_change_nothing(server: Server) -> None:
+def test_cypher_bypasses_are_refused_naming_why_and_change_nothing(
+    server: Server, figures: dict[str, object]
+) -> None:
     client = server.client
     before = server.count()
     failures = []
@@ -536,6 +541,7 @@ def test_cypher_bypasses_are_refused_naming_why_and_change_nothing(server: Serve
         assert escaped.status_code == 403 and "writes (CREATE)" in escaped.json()["detail"]
     else:
         assert escaped.status_code == 501
+    figures.update(bypasses=len(BYPASSES) + 1, failures=len(failures))
     assert not failures, "\n".join(failures)
     assert server.count() == before, _changes(before, server.count())
 

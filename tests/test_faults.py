@@ -71,7 +71,7 @@ def _open(settings: Settings) -> Neo4jStore:
 
 
 @pytest.mark.usefixtures("neo4j_settings")  # in CI, the suite's Neo4j (and its jars) must be there
-def test_neo4j_killed_in_the_middle_of_a_load(tmp_path: Path) -> None:
+def test_neo4j_killed_in_the_middle_of_a_load(tmp_path: Path, figures: dict[str, object]) -> None:
     reference_files, articles = _corpus(tmp_path)
     # What an uninterrupted load gives, document by document.
     expected_store = MemoryStore(tmp_path / "expected.sqlite")
@@ -124,6 +124,14 @@ def test_neo4j_killed_in_the_middle_of_a_load(tmp_path: Path) -> None:
         assert set(survived) < set(whole), "the load should have stopped part-way"
         for doc_id, counts in survived.items():
             assert counts == whole[doc_id], f"document {doc_id} is not whole"
+        figures.update(
+            files=ARTICLE_FILES,
+            documents=len(whole),
+            seen_committed_before_the_kill=len(committed),
+            there_after_the_restart=len(survived),
+            lost=len(committed - set(survived)),
+            partial=sum(counts != whole[d] for d, counts in survived.items()),
+        )
 
         again = _load(env, articles)
         _, stderr = again.communicate(timeout=600)

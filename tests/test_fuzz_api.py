@@ -196,7 +196,7 @@ def _fuzz(
 
 
 def test_every_response_is_documented_and_none_is_a_server_error(
-    corpus: tuple[list[Target], dict[str, list[str]]],
+    corpus: tuple[list[Target], dict[str, list[str]]], figures: dict[str, object]
 ) -> None:
     targets, ids = corpus
     schema = schemathesis.openapi.from_asgi("/openapi.json", targets[0].app, config=_config())
@@ -212,6 +212,7 @@ def test_every_response_is_documented_and_none_is_a_server_error(
     for store, answers in statuses.items():
         sent = sum(sum(counts.values()) for counts in answers.values())
         print(f"{store}: {sent} requests to {len(answers)} operations:", dict(answers))
+        figures[store] = {"requests": sent, "operations": len(answers), "failures": len(failures)}
         assert sent >= AT_LEAST, store
         assert set(answers) == labels, store
         for operation in operations:  # real ids found, made-up ones not
