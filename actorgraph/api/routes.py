@@ -293,7 +293,11 @@ def document(store: Store, document_id: Annotated[str, Path(max_length=200)]) ->
     tags=["documents"],
     status_code=201,
     dependencies=[Depends(write_access)],
-    responses={200: {"description": "Already there: nothing changed."}, 401: {"model": Problem}},
+    responses={
+        200: {"description": "Already there: nothing changed."},
+        400: {"model": Problem, "description": "A body that cannot be read as JSON."},
+        401: {"model": Problem},
+    },
 )
 def add_document(store: Store, body: DocumentIn, response: Response) -> DocumentAdded:
     """Add an article: its text and metadata, with the mentions, events, claims and
@@ -393,7 +397,11 @@ def home() -> HTMLResponse:
 @router.post(
     "/cypher",
     tags=["service"],
-    responses={403: {"model": Problem}, 501: {"model": Problem}},
+    responses={
+        400: {"model": Problem, "description": "A body that cannot be read as JSON."},
+        403: {"model": Problem},
+        501: {"model": Problem},
+    },
 )
 def cypher(request: Request, store: Store, body: CypherIn) -> CypherOut:
     """Run your own read-only Cypher on Neo4j (501 on the embedded store).
