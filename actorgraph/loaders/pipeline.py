@@ -148,6 +148,8 @@ def _write(store: GraphStore, path: Path, make: Callable[[], GraphBatch]) -> Fil
     try:
         return FileOutcome(path, result=store.write(make()))
     except InputError as exc:
+        if exc.path is None:  # raised below the file's reading: still name the file
+            exc = InputError(exc.problem, path=path, line=exc.line, field=exc.field)
         return FileOutcome(path, error=exc)
     except ActorGraphError as exc:
         return FileOutcome(path, error=InputError(str(exc), path=path))
