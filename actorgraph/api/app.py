@@ -112,6 +112,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers a body it cannot parse with a bare 400: say what is wrong with it
+        reason = _unparseable(exc.__cause__) if exc.status_code == 400 else None
+        if reason is not None:
+            return _problem(400, "invalid", reason, "body")
         kind = HTTP_ERROR_TYPES.get(exc.status_code, "error")
         return _problem(exc.status_code, kind, str(exc.detail), headers=exc.headers)
 
@@ -156,3 +160,15 @@ def _invalid(errors: Sequence[Any]) -> Response:
         named.append((where, message))
     detail = "; ".join(f"{'.'.join(where)}: {message}" for where, message in named)
     return _problem(422, "invalid", detail, named[0][0][0] if named else None)
+
+
+def _unparseable(cause: BaseException | None) -> str | None:
+    """Why a request body could not be read as JSON, if that is what ``cause`` says."""
+    if isinstance(cause, UnicodeDecodeError):
+        byte = cause.object[cause.start]
+        return f"the body is not UTF-8 (byte 0x{byte:02x} at offset {cause.start})"
+    if isinstance(cause, RecursionError):
+        return "the body's JSON is nested too deep"
+    if isinstance(cause, ValueError):  # json's only other: an integer of over 4,300 digits
+        return "the body's JSON holds a number too long"
+    return None

@@ -6,6 +6,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from actorgraph.graph.model import Text
 from actorgraph.queries.catalogue import (
     ActorListParams,
     ClaimParams,
@@ -94,13 +95,13 @@ class DocumentIn(BaseModel):
         },
     )
 
-    title: str = Field(min_length=1, max_length=1000)
-    text: str = Field(min_length=1)
-    publisher: str | None = Field(None, max_length=500)
-    author: str | None = Field(None, max_length=500)
-    url: str | None = Field(None, max_length=2000)
+    title: Text = Field(min_length=1, max_length=1000)
+    text: Text = Field(min_length=1)
+    publisher: Text | None = Field(None, max_length=500)
+    author: Text | None = Field(None, max_length=500)
+    url: Text | None = Field(None, max_length=2000)
     published: Day | None = None
-    source: str | None = Field(None, max_length=2000)
+    source: Text | None = Field(None, max_length=2000)
 
 
 class MentionOut(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable
 from enum import Enum
@@ -17,12 +18,28 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     field_validator,
     model_validator,
 )
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(value: Any) -> Any:
+    """Refuse a lone surrogate, which JSON's escapes can carry in and nothing can write out."""
+    ascii_only = not isinstance(value, str) or value.isascii()  # isascii takes no time
+    found = None if ascii_only else _SURROGATE.search(value)
+    if found is not None:
+        raise ValueError(f"a lone surrogate ({found[0]!r}) at character {found.start()}")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_encodable)]
+"""Text from outside: an article, a name, a description."""
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=120)]
 """A curated id: lowercase ASCII words joined by single hyphens (``kataib-hezbollah``)."""
@@ -109,7 +126,9 @@ def content_id(prefix: str, *parts: object) -> str:
     True
     """
     joined = "\x1f".join("" if p is None else str(p) for p in parts)
-    return f"{prefix}-{hashlib.sha256(joined.encode()).hexdigest()[:16]}"
+    # surrogatepass: hash a lone surrogate too, and let validation refuse it, naming the field
+    digest = hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{prefix}-{digest[:16]}"
 
 
 def normalise_text(text: str) -> str:
@@ -165,11 +184,11 @@ class Actor(_Model):
     """
 
     id: Slug
-    name: str = Field(min_length=1)
+    name: Text = Field(min_length=1)
     kind: ActorKind
-    aliases: tuple[str, ...] = ()
-    description: str = ""
-    sources: tuple[str, ...] = Field(
+    aliases: tuple[Text, ...] = ()
+    description: Text = ""
+    sources: tuple[Text, ...] = Field(
         default=(), description="Documents or references for the facts."
     )
 
@@ -185,9 +204,9 @@ class Event(_Model):
     kind: EventKind
     date: dt.date | None = None
     date_precision: DatePrecision = DatePrecision.DAY
-    place: str = ""
-    description: str = ""
-    sources: tuple[str, ...] = ()
+    place: Text = ""
+    description: Text = ""
+    sources: tuple[Text, ...] = ()
 
     @property
     def label(self) -> str:
@@ -213,13 +232,13 @@ def _format_date(day: dt.date | None, precision: DatePrecision) -> str:
 class Document(_Derived):
     """One article. Its id is hashed from its normalised text alone."""
 
-    title: str = Field(min_length=1)
-    text: str = Field(min_length=1)
-    publisher: str | None = None
-    author: str | None = None
-    url: str | None = None
+    title: Text = Field(min_length=1)
+    text: Text = Field(min_length=1)
+    publisher: Text | None = None
+    author: Text | None = None
+    url: Text | None = None
     published: dt.date | None = None
-    source: str | None = Field(default=None, description="Where the article came from.")
+    source: Text | None = Field(default=None, description="Where the article came from.")
 
     id_prefix = "doc"
     identity = ("text",)

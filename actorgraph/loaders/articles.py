@@ -19,11 +19,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from actorgraph.errors import InputError
 from actorgraph.graph.model import Document, normalise_text
+from actorgraph.loaders.yamltext import parse_yaml
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
@@ -67,15 +67,9 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int
     closing = next((i for i, line in enumerate(lines) if i and line.rstrip() == _FENCE), None)
     if closing is None:
         raise InputError("front matter opened with '---' is never closed", path=path, line=1)
-    try:
-        meta = yaml.safe_load("".join(lines[1:closing]))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = None if mark is None else mark.line + 2  # the block starts on line 2
-        reason = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(
-            f"front matter is not valid YAML: {reason}", path=path, line=line
-        ) from None
+    meta = parse_yaml(
+        "".join(lines[1:closing]), path, first_line=2, what="front matter is not valid YAML"
+    )
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -85,13 +79,18 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int
 
 def _read_jsonl(path: Path, text: str) -> list[Document]:
     documents = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines ends lines with \n (or \r\n) alone: JSON leaves U+2028 and the like raw
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"not valid JSON: {exc.msg}", path=path, line=number) from None
+        except ValueError:  # an integer of more digits than Python converts (4,300)
+            raise InputError("not valid JSON: a number too long", path=path, line=number) from None
+        except RecursionError:
+            raise InputError("not valid JSON: nested too deep", path=path, line=number) from None
         if not isinstance(record, dict):
             raise InputError("each line must be a JSON object", path=path, line=number)
         body = record.pop("text", None)
@@ -104,13 +103,13 @@ def _read_jsonl(path: Path, text: str) -> list[Document]:
 
 
 def _document(path: Path, meta: dict[str, Any], body: str, *, line: int) -> Document:
-    unknown = sorted(set(meta) - set(FIELDS))
+    unknown = sorted(set(meta) - set(FIELDS), key=str)  # YAML keys may be numbers, or null
     if unknown:
         raise InputError(
             f"unknown field {unknown[0]!r} (expected one of {', '.join(FIELDS)})",
             path=path,
             line=line,
-            field=unknown[0],
+            field=str(unknown[0]),
         )
     body = normalise_text(body)
     if not body:

@@ -45,6 +45,7 @@ from actorgraph.graph.model import (
 )
 from actorgraph.graph.store import GraphBatch
 from actorgraph.loaders.articles import read_text
+from actorgraph.loaders.yamltext import CSafeLoader, parse_yaml
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 SECTIONS = ("actors", "events", "claims")
@@ -52,7 +53,7 @@ _LINE = "__line__"
 _M = TypeVar("_M", bound=BaseModel)
 
 
-class _LineLoader(yaml.CSafeLoader):
+class _LineLoader(CSafeLoader):
     """A safe loader that remembers the line where each mapping starts.
 
     libyaml's parser (in PyYAML's wheels) reads large files about 5x faster
@@ -182,29 +183,27 @@ def read_curated(path: Path) -> CuratedFile:
         On invalid YAML, an unknown section or field, or an invalid value.
     """
     text = read_text(path)
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a CSafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reason = getattr(exc, "problem", None) or "invalid YAML"
-        line = None if mark is None else mark.line + 1
-        raise InputError(f"not valid YAML: {reason}", path=path, line=line) from None
+    data = parse_yaml(text, path, loader=_LineLoader)
     if not isinstance(data, dict):
         raise InputError(f"expected a mapping with {', '.join(SECTIONS)}", path=path, line=1)
     data.pop(_LINE)
-    unknown = sorted(set(data) - set(SECTIONS))
+    unknown = sorted(set(data) - set(SECTIONS), key=str)  # YAML keys may be numbers, or null
     if unknown:
         raise InputError(
-            f"unknown section {unknown[0]!r} (expected {', '.join(SECTIONS)})", path=path
+            f"unknown section {unknown[0]!r} (expected {', '.join(SECTIONS)})",
+            path=path,
+            field=str(unknown[0]),
         )
     curated = CuratedFile(path)
     for section in SECTIONS:
         items = data.get(section) or []
         if not isinstance(items, list):
             raise InputError(f"{section!r} must be a list", path=path, field=section)
-        for item in items:
+        for index, item in enumerate(items):
             if not isinstance(item, dict):
-                raise InputError(f"each of {section!r} must be a mapping", path=path)
+                raise InputError(
+                    f"each of {section!r} must be a mapping", path=path, field=f"{section}.{index}"
+                )
             line = item[_LINE]
             if section == "actors":
                 curated.actors.append(_validate(Actor, _without_line(item), path, line))

@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, Generic, Protocol, TypeVar
@@ -268,6 +268,8 @@ _X_INTEGRATED_INTO_Y = re.compile(
 _X_OF_Y = re.compile(r"^\s+of\s+(?:the\s+)?(?:[\w-]+[’']s\s+)?$", re.IGNORECASE)
 _X_IS_A_Y = re.compile(r"^\s*(?:is|are|was)\s+(?:a|an|one)\s+(?:[\w’'-]+\s+)?$", re.IGNORECASE)
 _Y_GROUP_AFTER = re.compile(r"^\s*(?:militia|faction|group|brigade|unit|member)s?\b", re.IGNORECASE)
+_STATES_PASSED = 3
+"""How many countries in a row a relation may be read across ("of Iraq’s PMU": one)."""
 _Y_NTH_BRIGADE = re.compile(
     r"^(?:[’']s)?\s+\d+(?:st|nd|rd|th)\s+(?:brigade|division|regiment)", re.IGNORECASE
 )
@@ -795,24 +797,27 @@ class RuleExtractor:
                 found.append(FoundMention(actor, span.text, span.start, span.end, "context"))
             else:
                 leftovers.append(span)
+        title_line = _TitleLines(text)
         for span in leftovers:
             nick = nicknames.get(normal_form(span.text))
             if nick is not None:
                 found.append(FoundMention(nick, span.text, span.start, span.end, "context"))
-            elif self._candidate(span, text, lower_words):
+            elif self._candidate(span, title_line, lower_words):
                 candidates.append(Candidate(span.text, span.start, span.end))
         found.sort(key=lambda m: m.start)
         candidates.sort(key=lambda c: c.start)
         return found, candidates, places
 
-    def _candidate(self, span: _Span, text: str, lower_words: set[str]) -> bool:
+    def _candidate(
+        self, span: _Span, title_line: Callable[[int], bool], lower_words: set[str]
+    ) -> bool:
         """Whether an unresolved span is worth an analyst's look as a new actor.
 
         Not places ("in Nineveh"), headlines, a single capitalised word that
         opens a sentence ("According"), or one the text also writes in lower
         case ("Brigade", "brigades").
         """
-        if span.place or _title_line(text, span.start):
+        if span.place or title_line(span.start):
             return False
         if " " in span.text.strip() or is_arabic(span.text):
             return True
@@ -1185,17 +1190,17 @@ def _recent(event: FoundEvent, published: dt.date | None) -> bool:
 
 def _outside(span: _Span, taken: list[tuple[int, int]], text: str) -> Iterator[_Span]:
     """The parts of ``span`` no exact mention covers, each still a run of words."""
-    pieces = [(span.start, span.end)]
+    pieces = []
+    cursor = span.start  # one sweep: a huge line may hold thousands of mentions
     first = max(0, bisect_left(taken, (span.start, 0)) - 1)  # taken: sorted, none overlapping
     for t_start, t_end in taken[first : bisect_left(taken, (span.end, 0))]:
         if t_end <= span.start or t_start >= span.end:
             continue
-        pieces = [
-            part
-            for start, end in pieces
-            for part in ((start, min(end, t_start)), (max(start, t_end), end))
-            if part[1] > part[0]
-        ]
+        if t_start > cursor:
+            pieces.append((cursor, t_start))
+        cursor = max(cursor, t_end)
+    if span.end > cursor:
+        pieces.append((cursor, span.end))
     for start, end in pieces:
         piece = text[start:end]
         stripped = piece.strip(" \u00a0“”\"‘’'-–—(),")
@@ -1203,14 +1208,18 @@ def _outside(span: _Span, taken: list[tuple[int, int]], text: str) -> Iterator[_
             continue
         offset = piece.index(stripped)
         words = stripped.split(" ")
-        while words and (words[0][:1].islower() and not _ARTICLE_FORM.match(words[0])):
-            offset += len(words[0]) + 1
-            words = words[1:]
-        while words and (
-            (words[-1][:1].islower() and not _ARTICLE_FORM.match(words[-1]))
-            or words[-1].lower() in _CONNECTORS
+        first, last = 0, len(words)  # indices, not slices: a run may be a huge line's words
+        while first < last and (
+            words[first][:1].islower() and not _ARTICLE_FORM.match(words[first])
         ):
-            words = words[:-1]
+            offset += len(words[first]) + 1
+            first += 1
+        while first < last and (
+            (words[last - 1][:1].islower() and not _ARTICLE_FORM.match(words[last - 1]))
+            or words[last - 1].lower() in _CONNECTORS
+        ):
+            last -= 1
+        words = words[first:last]
         stripped = " ".join(words)
         if not [w for w in words if w.lower() not in _CONNECTORS]:
             continue
@@ -1254,11 +1263,29 @@ def _similar(a: str, b: str) -> bool:
     return a == b or word_skeleton(a) == word_skeleton(b)
 
 
-def _title_line(text: str, at: int) -> bool:
-    """Whether the line around ``at`` is written in title case (a headline, a byline)."""
-    start = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    line = text[start : end if end != -1 else len(text)]
+class _TitleLines:
+    """Which lines of a text are written in title case (a headline, a byline).
+
+    Each line is judged once: a huge line may hold thousands of names.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self.judged: dict[int, bool] = {}
+
+    def __call__(self, at: int) -> bool:
+        """Whether the line around ``at`` is in title case."""
+        number = bisect_right(self.starts, at) - 1
+        if number not in self.judged:
+            start = self.starts[number]
+            following = number + 1 < len(self.starts)
+            end = self.starts[number + 1] - 1 if following else len(self.text)
+            self.judged[number] = _title_case(self.text[start:end])
+        return self.judged[number]
+
+
+def _title_case(line: str) -> bool:
     if line.rstrip().endswith((".", "!", "”", '"')):
         return False  # a sentence, however many names it has
     words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
@@ -1504,9 +1531,13 @@ class _Claims:
         return None
 
     def _pairs(self, ms: list[FoundMention]) -> Iterator[tuple[FoundMention, FoundMention]]:
-        """Each mention with the next, and with the next past a country ("of Iraq’s PMU")."""
+        """Each mention with the next, and with the next past a country ("of Iraq’s PMU").
+
+        Past a few countries at most: a sentence naming thousands of them in a row
+        would otherwise pair each with all the rest.
+        """
         for i, a in enumerate(ms):
-            for b in ms[i + 1 :]:
+            for b in ms[i + 1 : i + 2 + _STATES_PASSED]:
                 yield a, b
                 if self.kind(b) is not ActorKind.STATE:
                     break

@@ -155,6 +155,8 @@ def _write(store: GraphStore, path: Path, make: Callable[[], GraphBatch]) -> Fil
     try:
         return FileOutcome(path, result=store.write(make()))
     except InputError as exc:
+        if exc.path is None:  # raised below the file's reading: still name the file
+            exc = InputError(exc.problem, path=path, line=exc.line, field=exc.field)
         return FileOutcome(path, error=exc)
     except UnavailableError as exc:  # the store's fault, not the file's: stop here
         raise UnavailableError(f"{exc}; {path} was not loaded") from exc
