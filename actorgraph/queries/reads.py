@@ -32,7 +32,6 @@ from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.graph.store import AttestedClaim, GraphStore
 
 Row = dict[str, Any]
-DOCUMENT_REF_FIELDS = ("id", "title", "publisher", "author", "url", "published", "source")
 
 
 @dataclass(frozen=True)
