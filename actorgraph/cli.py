@@ -342,7 +342,16 @@ def _check_listen(host: str, settings: Settings) -> None:
 def _run_api(host: str, port: int) -> None:
     import uvicorn
 
-    uvicorn.run("actorgraph.api.app:create_app", factory=True, host=host, port=port)
+    # Keep idle connections longer than clients do (httpx and browsers: 5 s or more):
+    # at uvicorn's default of 5 s, a client reusing a connection as the server closes
+    # it gets a reset, which 50 clients at once met.
+    uvicorn.run(
+        "actorgraph.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        timeout_keep_alive=65,
+    )
 
 
 @app.command()
