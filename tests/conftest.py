@@ -93,8 +93,6 @@ class Served:
 
     store: GraphStore
     env: dict[str, str]
-    snapshots: bool
-    """Whether each read sees one state of the store, so never part of a write."""
 
 
 @pytest.fixture(params=["embedded", "neo4j"])
@@ -102,9 +100,9 @@ def served(request: pytest.FixtureRequest, data_dir: Path) -> Served:
     """Each store in turn, empty, for tests that start servers or commands on it."""
     if request.param == "embedded":
         env = {"ACTORGRAPH_DATA": str(data_dir)}
-        return Served(MemoryStore(data_dir / STORE_FILE), env, snapshots=True)
+        return Served(MemoryStore(data_dir / STORE_FILE), env)
     settings: Settings = request.getfixturevalue("neo4j_settings")
-    return Served(request.getfixturevalue("neo4j_store"), neo4j_env(settings), snapshots=False)
+    return Served(request.getfixturevalue("neo4j_store"), neo4j_env(settings))
 
 
 @pytest.fixture

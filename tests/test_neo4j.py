@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -15,9 +18,11 @@ from actorgraph.errors import ActorGraphError
 from actorgraph.graph import STORE_FILE, neo4j
 from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.neo4j import Neo4jStore
+from actorgraph.graph.store import GraphBatch
 from actorgraph.loaders.articles import read_articles
 from actorgraph.loaders.pipeline import load_paths
 from actorgraph.settings import Settings
+from actorgraph.synthetic import generate
 from tests.conftest import ARTICLES, DATA, REPO
 from tests.test_contract import CORPUS_COUNTS
 
@@ -164,3 +169,78 @@ def test_an_unreachable_neo4j_is_one_line_and_a_non_zero_exit(data_dir: Path) ->
 def test_a_bad_uri_is_refused_clearly() -> None:
     with pytest.raises(ActorGraphError, match="not usable"):
         Neo4jStore("http://127.0.0.1:9", ("neo4j", "x"))
+
+
+CLAIMS_THEN_ATTESTATIONS = (
+    # Two looks at the claims some milliseconds apart, as a multi-step read makes.
+    "MATCH (c:Claim) WITH collect(c.id) AS first "
+    "CALL () { UNWIND range(1, 1000000) AS i RETURN count(i) AS pause } "
+    "CALL () { MATCH (c:Claim) OPTIONAL MATCH ()-[a:REPORTED|DENIED]->(c) "
+    "WITH c.id AS id, count(a) AS n RETURN collect({id: id, n: n}) AS second } "
+    "RETURN first, second"
+)
+
+
+def test_a_read_sees_each_write_whole_or_not_at_all(
+    neo4j_store: Neo4jStore, figures: dict[str, object]
+) -> None:
+    """Two writers commit batches of claims while a reader reads them, through the store and bare.
+
+    A read is whole when each batch's claims are all there or none, each
+    with all its attestations, the same in both looks. The store's reads must
+    all be whole; the same query on the bare driver (Neo4j's read-committed
+    isolation) is counted too, to show what the store guards against.
+    """
+    graph = generate(actors=300, claims=3_000, seed=3)
+    neo4j_store.write(GraphBatch(actors=graph.actors, events=graph.events))
+    attested = Counter(a.claim for a in graph.attestations)
+    documents = {d.id: d for d in graph.documents}
+    batches = []
+    for start in range(0, len(graph.claims), 50):
+        claims = graph.claims[start : start + 50]
+        ids = {c.id for c in claims}
+        atts = [a for a in graph.attestations if a.claim in ids]
+        docs = sorted({a.document for a in atts})
+        batches.append(
+            GraphBatch(documents=[documents[d] for d in docs], claims=claims, attestations=atts)
+        )
+    batch_of = {c.id: i for i, b in enumerate(batches) for c in b.claims}
+
+    def whole(row: dict[str, Any]) -> bool:
+        second = {r["id"]: r["n"] for r in row["second"]}
+        seen = Counter(batch_of[claim] for claim in row["first"])
+        return (
+            set(row["first"]) == second.keys()
+            and all(seen[i] == len(batches[i].claims) for i in seen)
+            and all(n == attested[claim] for claim, n in second.items())
+        )
+
+    def write(share: list[GraphBatch]) -> None:
+        for batch in share:
+            neo4j_store.write(batch)
+
+    writers = [threading.Thread(target=write, args=(batches[i::2],)) for i in range(2)]
+    for writer in writers:
+        writer.start()
+    reads = partial = bare_reads = bare_partial = 0
+    while any(w.is_alive() for w in writers):
+        (row,) = neo4j_store.read(CLAIMS_THEN_ATTESTATIONS)
+        reads += 1
+        partial += not whole(row)
+        records, _, _ = neo4j_store._driver.execute_query(
+            CLAIMS_THEN_ATTESTATIONS, database_=neo4j_store.database, routing_="r"
+        )
+        bare_reads += 1
+        bare_partial += not whole(records[0].data())
+    for writer in writers:
+        writer.join()
+    figures.update(
+        writes=len(batches),
+        reads=reads,
+        partial_reads=partial,
+        bare_reads=bare_reads,
+        bare_partial_reads=bare_partial,
+    )
+    (row,) = neo4j_store.read(CLAIMS_THEN_ATTESTATIONS)
+    assert whole(row) and len(row["first"]) == len(graph.claims)
+    assert partial == 0

@@ -8,6 +8,16 @@ attestation; ``MENTIONS`` from a document to an actor; one
 ``(:Revision {id: 'actors'})`` whose token every write of actors renews. Uniqueness
 constraints on every id exist before the first write.
 
+Reads see whole writes. Neo4j's reads are read-committed: a query running
+while a transaction commits can see part of it, and Community gives Cypher
+no read lock. So every write is bracketed: just before its transaction
+commits, a ``(:Committing)`` marker is committed on its own; once the write
+has committed (or failed), the marker is removed and the ``done`` counter of
+``(:Revision {id: 'writes'})`` goes up. A read looks at both before and
+after its query; if a marker was there or the counter moved, a write may
+have committed under it, and it runs again. A marker left by a writer that
+died is ignored after :data:`STALE_SECONDS`.
+
 Every query is a constant with ``$parameters``; the only text spliced into
 one is a label or relationship type from the closed schema enums. A batch is
 written in one transaction (``UNWIND`` in chunks), so a failure leaves
@@ -17,6 +27,9 @@ so the same code runs on a single server, a cluster or Aura.
 
 from __future__ import annotations
 
+import contextlib
+import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -28,7 +41,6 @@ from neo4j import (
     ManagedTransaction,
     Record,
     ResultSummary,
-    RoutingControl,
     unit_of_work,
 )
 from neo4j.exceptions import (
@@ -82,6 +94,11 @@ UNREACHABLE = (ServiceUnavailable, SessionExpired, OSError)
 """What the driver raises when Neo4j is down or the connection broke: worth a retry later."""
 RETRY_SECONDS = 5.0
 """How long a transaction is retried (and a connection awaited) before Neo4j counts as down."""
+STALE_SECONDS = 10
+"""A commit marker older than this belongs to a writer that died: a write commits within
+moments of its marker."""
+READ_WAIT_SECONDS = 2 * STALE_SECONDS
+"""How long a read retries while writes keep committing under it before answering 503."""
 SCHEMES = frozenset(f"{b}{tls}" for b in ("bolt", "neo4j") for tls in ("", "+s", "+ssc"))
 """Bolt URIs: a single server (``bolt``) or a routed cluster or Aura (``neo4j``)."""
 
@@ -131,6 +148,12 @@ CLAIM_ATTESTATIONS = (
     "RETURN properties(c) AS claim, collect(properties(a)) AS atts ORDER BY claim.id"
 )
 NEW_ACTORS_REVISION = "MERGE (r:Revision {id: 'actors'}) SET r.token = randomUUID()"
+COMMITTING = "CREATE (:Committing {id: $id, since: datetime()})"
+COMMITTED = (
+    "MERGE (r:Revision {id: 'writes'}) SET r.done = coalesce(r.done, 0) + 1 "
+    "WITH r OPTIONAL MATCH (m:Committing) "
+    "WHERE m.id = $id OR m.since < datetime() - duration({seconds: $stale}) DELETE m"
+)
 SET_STATUS = (
     "UNWIND $rows AS row "
     "MATCH (:Actor {{id: row.subject}})-[r:{type} {{claim: row.id}}]->() SET r.status = row.status"
@@ -140,6 +163,11 @@ SET_STATUS = (
 
 EXPLAIN = "EXPLAIN "
 ACTORS_REVISION = "MATCH (r:Revision {id: 'actors'}) RETURN r.token AS token"
+WRITES = (
+    "OPTIONAL MATCH (r:Revision {id: 'writes'}) "
+    "RETURN r.done AS done, COUNT { MATCH (m:Committing) "
+    "WHERE m.since >= datetime() - duration({seconds: $stale}) } AS committing"
+)
 
 NODES = "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.id"
 NODE = "MATCH (n:{label} {{id: $id}}) RETURN properties(n) AS props"
@@ -277,17 +305,29 @@ class Neo4jStore:
 
     def write(self, batch: GraphBatch) -> WriteResult:
         """Write ``batch`` in one transaction: all of it, or (on any error) none."""
+        marker = uuid.uuid4().hex
         try:
             with self._driver.session(database=self.database) as session:
-                return session.execute_write(self._write, batch)
+                result = session.execute_write(self._write, batch, marker)
         except UNREACHABLE as exc:
-            raise self._unreachable(exc) from None
+            raise self._unreachable(exc) from None  # its marker, if any, goes stale
         except (DriverError, Neo4jError) as exc:
+            self._committed(marker)
             raise ActorGraphError(
                 f"Neo4j at {self.location} refused the write: {_one_line(exc)}"
             ) from None
+        self._committed(marker)
+        return result
 
-    def _write(self, tx: ManagedTransaction, batch: GraphBatch) -> WriteResult:
+    def _committed(self, marker: str) -> None:
+        """Take down a write's commit marker and count the write, whether it committed or not."""
+        # If Neo4j is gone, the marker goes stale and readers stop waiting on it.
+        with contextlib.suppress(DriverError, Neo4jError, OSError):
+            self._driver.execute_query(
+                COMMITTED, id=marker, stale=STALE_SECONDS, database_=self.database
+            )
+
+    def _write(self, tx: ManagedTransaction, batch: GraphBatch, marker: str) -> WriteResult:
         held = _held(tx, batch)
         check_batch(batch, lambda label, node_id: node_id in held[label])
         result = _counted(tx, batch, held)
@@ -317,6 +357,8 @@ class Neo4jStore:
             _run(tx, _q(SET_STATUS, type=rel_type), rows)
         if batch.actors:  # last, so that concurrent writers take its lock in the same order
             tx.run(NEW_ACTORS_REVISION).consume()
+        # Committed apart, while this transaction waits: readers now wait for its commit.
+        self._driver.execute_query(COMMITTING, id=marker, database_=self.database)
         return result
 
     # -- reads -------------------------------------------------------------
@@ -324,22 +366,37 @@ class Neo4jStore:
     def read(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
         """Run one of the project's read queries (a constant), routed as a read.
 
+        The rows are of one state of the graph: a read that a write may have
+        committed under runs again (see the module's docstring).
+
         Raises
         ------
         UnavailableError
-            If Neo4j cannot be reached; the driver reconnects on a later call.
+            If Neo4j cannot be reached (the driver reconnects on a later
+            call), or writes kept committing under the read for
+            :data:`READ_WAIT_SECONDS`.
         """
+        deadline = time.monotonic() + READ_WAIT_SECONDS
+        pause = 0.005
         try:
-            records, _, _ = self._driver.execute_query(
-                query, params, database_=self.database, routing_=RoutingControl.READ
-            )
+            with self._driver.session(database=self.database) as session:
+                while True:
+                    rows = session.execute_read(_between_writes, query, params)
+                    if rows is not None:
+                        return rows
+                    if time.monotonic() > deadline:
+                        raise UnavailableError(
+                            f"Neo4j at {self.location}: writes kept committing under a read "
+                            f"for {READ_WAIT_SECONDS} s; try again"
+                        )
+                    time.sleep(pause)
+                    pause = min(2 * pause, 0.2)
         except UNREACHABLE as exc:
             raise self._unreachable(exc) from None
         except (DriverError, Neo4jError) as exc:
             raise ActorGraphError(
                 f"Neo4j at {self.location} failed a read: {_one_line(exc)}"
             ) from None
-        return [record.data() for record in records]
 
     def read_only(
         self, query: str, parameters: Mapping[str, Any], *, timeout: float, max_rows: int
@@ -482,6 +539,18 @@ def _group(items: Iterable[_T], key: Any) -> dict[Any, list[_T]]:
     for item in items:
         groups[key(item)].append(item)
     return groups
+
+
+def _between_writes(
+    tx: ManagedTransaction, query: LiteralString, params: dict[str, Any]
+) -> list[dict[str, Any]] | None:
+    """``query``'s rows, or None if a write may have committed while it ran."""
+    before = tx.run(WRITES, stale=STALE_SECONDS).single(strict=True)
+    if before["committing"]:
+        return None
+    rows = [record.data() for record in tx.run(query, params)]
+    after = tx.run(WRITES, stale=STALE_SECONDS).single(strict=True)
+    return rows if after["committing"] == 0 and after["done"] == before["done"] else None
 
 
 def _run(tx: ManagedTransaction, query: LiteralString, rows: Sequence[dict[str, Any]]) -> None:
