@@ -49,10 +49,10 @@ from actorgraph.graph.model import Actor, Attestation, Document, Event, chronolo
 from actorgraph.graph.store import GraphBatch
 from actorgraph.synthetic import generate
 
-# Characters json leaves raw with ensure_ascii=False that would break a line: str.splitlines
-# (the JSONL reader) and YAML split lines at U+0085/U+2028/U+2029, and YAML refuses the
-# other C1 controls and U+FFFE/U+FFFF. They can only stand inside a JSON string, where the
-# \uXXXX escape means the same to both. The generator makes none: this is a guard.
+# Characters json leaves raw with ensure_ascii=False that would break a line of YAML:
+# YAML splits lines at U+0085/U+2028/U+2029 and refuses the other C1 controls and
+# U+FFFE/U+FFFF. They can only stand inside a JSON string, where the \uXXXX escape means
+# the same to JSON and YAML. The generator makes none: this is a guard.
 _UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 

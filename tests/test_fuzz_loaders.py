@@ -79,8 +79,18 @@ def fuzz(examples: int) -> settings:
         database=None,
         deadline=None,
         phases=[Phase.explicit, Phase.generate, Phase.shrink],  # explain traces: far too slow
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,  # `figures` counts across all the inputs
+        ],
     )
+
+
+def tally(figures: dict[str, object], outcome: str) -> None:
+    """Count one input tried, and what came of it, in the test's figures."""
+    for key in ("inputs", outcome):
+        figures[key] = int(figures.get(key, 0)) + 1  # type: ignore[call-overload]
 
 
 # -- what articles are made of -----------------------------------------------------------
@@ -374,8 +384,11 @@ def expected_batch(store: GraphStore, path: Path) -> GraphBatch | None:
         return None
 
 
-def load_one(store: MemoryStore, path: Path, data: bytes, expected: Expected | None) -> None:
-    """Load ``path`` and check the three properties; ``expected`` when it is well-formed."""
+def load_one(store: MemoryStore, path: Path, data: bytes, expected: Expected | None) -> str:
+    """Load ``path`` and check the three properties; ``expected`` when it is well-formed.
+
+    Returns whether it was ``loaded`` or ``refused``.
+    """
     path.write_bytes(data)
     before = records(store.dump())
     batch = expected_batch(store, path)
@@ -386,7 +399,7 @@ def load_one(store: MemoryStore, path: Path, data: bytes, expected: Expected | N
         assert_clear(outcome.error, path, data)
         assert records(store.dump()) == before, "a refused file changed the store"
         assert expected is None or expected.refused, f"well-formed, refused: {outcome.error}"
-        return
+        return "refused"
     assert batch is not None
     assert expected is None or not expected.refused, "a file with an empty article loaded"
     assert_whole(store, before, batch)
@@ -404,6 +417,7 @@ def load_one(store: MemoryStore, path: Path, data: bytes, expected: Expected | N
     assert again.error is None, f"loaded once, refused the second time: {again.error}"
     if not batch.actors:  # a new outlet (its publisher) may be named in the text: now known
         assert records(store.dump()) == dump, "loading it twice changed the store"
+    return "loaded"
 
 
 @pytest.fixture(scope="module")
@@ -501,10 +515,10 @@ def curated_files(draw: st.DrawFn) -> FileCase:
 )
 @example(case=FileCase("iran.txt", b"Iran " * 10_000, None))  # took minutes: pairs, per line
 def test_article_files_load_whole_or_are_refused_clearly(
-    fresh: Callable[[], MemoryStore], case: FileCase
+    fresh: Callable[[], MemoryStore], case: FileCase, figures: dict[str, object]
 ) -> None:
     store = fresh()
-    load_one(store, store.path.parent / case.name, case.data, case.expected)
+    tally(figures, load_one(store, store.path.parent / case.name, case.data, case.expected))
 
 
 @fuzz(50)
@@ -517,10 +531,10 @@ def test_article_files_load_whole_or_are_refused_clearly(
 )
 @example(case=FileCase("publisher.jsonl", b'{"text": "x", "publisher": "\\udc80"}\n', None))
 def test_jsonl_files_load_whole_or_are_refused_clearly(
-    fresh: Callable[[], MemoryStore], case: FileCase
+    fresh: Callable[[], MemoryStore], case: FileCase, figures: dict[str, object]
 ) -> None:
     store = fresh()
-    load_one(store, store.path.parent / case.name, case.data, case.expected)
+    tally(figures, load_one(store, store.path.parent / case.name, case.data, case.expected))
 
 
 @fuzz(100)
@@ -532,10 +546,10 @@ def test_jsonl_files_load_whole_or_are_refused_clearly(
 @example(case=FileCase("item.yaml", b"actors:\n  - just a name\n", None))
 @example(case=FileCase("deep.yaml", b"actors: " + b"[" * 100_000 + b"\n", None))  # segfault
 def test_curated_files_load_whole_or_are_refused_clearly(
-    fresh: Callable[[], MemoryStore], case: FileCase
+    fresh: Callable[[], MemoryStore], case: FileCase, figures: dict[str, object]
 ) -> None:
     store = fresh()
-    load_one(store, store.path.parent / case.name, case.data, case.expected)
+    tally(figures, load_one(store, store.path.parent / case.name, case.data, case.expected))
 
 
 # -- the CLI ----------------------------------------------------------------------------
@@ -546,7 +560,7 @@ runner = CliRunner()
 @fuzz(10)
 @given(case=st.one_of(article_files(), jsonl_files(), curated_files()))
 def test_the_cli_loads_or_names_the_file_and_exits_1(
-    fresh: Callable[[], MemoryStore], case: FileCase
+    fresh: Callable[[], MemoryStore], case: FileCase, figures: dict[str, object]
 ) -> None:
     store = fresh()
     store.close()
@@ -559,7 +573,9 @@ def test_the_cli_loads_or_names_the_file_and_exits_1(
     assert "Traceback" not in result.output
     if result.exit_code == 0:
         assert "1 of 1 files loaded" in result.output
+        tally(figures, "loaded")
         return
+    tally(figures, "refused")
     assert result.exit_code == 1, result.output
     assert f"✗ {path}" in result.output and "1 file(s) failed" in result.output
     assert records(MemoryStore(store.path).dump()) == before
@@ -690,14 +706,16 @@ SENT = [  # bodies once answered wrongly, and what they must get
 
 @fuzz(50)
 @given(data=document_bodies())
-def test_post_documents_on_the_embedded_store(embedded_api: Api, data: bytes) -> None:
-    post_one(embedded_api, data)
+def test_post_documents_on_the_embedded_store(
+    embedded_api: Api, data: bytes, figures: dict[str, object]
+) -> None:
+    tally(figures, "added" if post_one(embedded_api, data) < 400 else "refused")
 
 
 @fuzz(25)
 @given(data=document_bodies())
-def test_post_documents_on_neo4j(neo4j_api: Api, data: bytes) -> None:
-    post_one(neo4j_api, data)
+def test_post_documents_on_neo4j(neo4j_api: Api, data: bytes, figures: dict[str, object]) -> None:
+    tally(figures, "added" if post_one(neo4j_api, data) < 400 else "refused")
 
 
 @pytest.mark.parametrize("store", ["embedded", "neo4j"])
