@@ -20,7 +20,7 @@ if str(REPO) not in sys.path:
 
 from neo4j import Driver, GraphDatabase  # noqa: E402
 
-from tests.conftest import WIPE  # noqa: E402  (the tests empty Neo4j the same way)
+from tests.conftest import empty  # noqa: E402  (the tests empty Neo4j the same way)
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,7 @@ def driver() -> Driver:
 def wipe(db: Driver) -> None:
     """Empty the Neo4j database, in batches."""
     with db.session() as session:
-        for statement in WIPE:
-            session.run(statement).consume()
+        empty(session)
 
 
 def worker(module: str, *args: str, env: dict[str, str] | None = None) -> Any:
