@@ -11,12 +11,15 @@ constraints on every id exist before the first write.
 Reads see whole writes. Neo4j's reads are read-committed: a query running
 while a transaction commits can see part of it, and Community gives Cypher
 no read lock. So every write is bracketed: just before its transaction
-commits, a ``(:Committing)`` marker is committed on its own; once the write
-has committed (or failed), the marker is removed and the ``done`` counter of
-``(:Revision {id: 'writes'})`` goes up. A read looks at both before and
-after its query; if a marker was there or the counter moved, a write may
-have committed under it, and it runs again. A marker left by a writer that
-died is ignored after :data:`STALE_SECONDS`.
+commits, a ``(:Committing)`` marker is committed on its own, through the
+lock of ``(:Revision {id: 'gate'})``; once the write has committed (or
+failed), the marker is removed and the ``done`` counter of ``(:Revision
+{id: 'writes'})`` goes up. A read looks at both before and after its query;
+if a marker was there or the counter moved, a write may have committed under
+it, and it runs again. After :data:`OPTIMISTIC_READS` such tries (writes
+committing back to back), it takes the gate's lock, so that no new write can
+commit, waits for the writes already past it, and reads. A marker left by a
+writer that died is ignored after :data:`STALE_SECONDS`.
 
 Every query is a constant with ``$parameters``; the only text spliced into
 one is a label or relationship type from the closed schema enums. A batch is
@@ -97,8 +100,8 @@ RETRY_SECONDS = 5.0
 STALE_SECONDS = 10
 """A commit marker older than this belongs to a writer that died: a write commits within
 moments of its marker."""
-READ_WAIT_SECONDS = 2 * STALE_SECONDS
-"""How long a read retries while writes keep committing under it before answering 503."""
+OPTIMISTIC_READS = 3
+"""Tries a read makes between writes before it holds new writes back to read."""
 SCHEMES = frozenset(f"{b}{tls}" for b in ("bolt", "neo4j") for tls in ("", "+s", "+ssc"))
 """Bolt URIs: a single server (``bolt``) or a routed cluster or Aura (``neo4j``)."""
 
@@ -148,7 +151,10 @@ CLAIM_ATTESTATIONS = (
     "RETURN properties(c) AS claim, collect(properties(a)) AS atts ORDER BY claim.id"
 )
 NEW_ACTORS_REVISION = "MERGE (r:Revision {id: 'actors'}) SET r.token = randomUUID()"
-COMMITTING = "CREATE (:Committing {id: $id, since: datetime()})"
+COMMITTING = (  # waits while a reader holds the gate (a changed value takes its lock)
+    "MERGE (g:Revision {id: 'gate'}) SET g.passed = coalesce(g.passed, 0) + 1 "
+    "CREATE (:Committing {id: $id, since: datetime()})"
+)
 COMMITTED = (
     "MERGE (r:Revision {id: 'writes'}) SET r.done = coalesce(r.done, 0) + 1 "
     "WITH r OPTIONAL MATCH (m:Committing) "
@@ -167,6 +173,9 @@ WRITES = (
     "OPTIONAL MATCH (r:Revision {id: 'writes'}) "
     "RETURN r.done AS done, COUNT { MATCH (m:Committing) "
     "WHERE m.since >= datetime() - duration({seconds: $stale}) } AS committing"
+)
+HOLD_WRITES = (  # the gate's lock, until the read's transaction ends
+    "MERGE (g:Revision {id: 'gate'}) SET g.held = coalesce(g.held, 0) + 1"
 )
 
 NODES = "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.id"
@@ -372,25 +381,16 @@ class Neo4jStore:
         Raises
         ------
         UnavailableError
-            If Neo4j cannot be reached (the driver reconnects on a later
-            call), or writes kept committing under the read for
-            :data:`READ_WAIT_SECONDS`.
+            If Neo4j cannot be reached; the driver reconnects on a later call.
         """
-        deadline = time.monotonic() + READ_WAIT_SECONDS
-        pause = 0.005
         try:
             with self._driver.session(database=self.database) as session:
-                while True:
+                for attempt in range(OPTIMISTIC_READS):
                     rows = session.execute_read(_between_writes, query, params)
                     if rows is not None:
                         return rows
-                    if time.monotonic() > deadline:
-                        raise UnavailableError(
-                            f"Neo4j at {self.location}: writes kept committing under a read "
-                            f"for {READ_WAIT_SECONDS} s; try again"
-                        )
-                    time.sleep(pause)
-                    pause = min(2 * pause, 0.2)
+                    time.sleep(0.005 * 2**attempt)
+                return session.execute_write(_holding_writes, query, params)
         except UNREACHABLE as exc:
             raise self._unreachable(exc) from None
         except (DriverError, Neo4jError) as exc:
@@ -551,6 +551,18 @@ def _between_writes(
     rows = [record.data() for record in tx.run(query, params)]
     after = tx.run(WRITES, stale=STALE_SECONDS).single(strict=True)
     return rows if after["committing"] == 0 and after["done"] == before["done"] else None
+
+
+def _holding_writes(
+    tx: ManagedTransaction, query: LiteralString, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """``query``'s rows, read while new writes wait at the gate and none is committing."""
+    tx.run(HOLD_WRITES).consume()
+    pause = 0.005
+    while tx.run(WRITES, stale=STALE_SECONDS).single(strict=True)["committing"]:
+        time.sleep(pause)  # writes past the gate commit without it: wait for them
+        pause = min(2 * pause, 0.1)
+    return [record.data() for record in tx.run(query, params)]
 
 
 def _run(tx: ManagedTransaction, query: LiteralString, rows: Sequence[dict[str, Any]]) -> None:
