@@ -376,7 +376,8 @@ class Neo4jStore:
         """Run one of the project's read queries (a constant), routed as a read.
 
         The rows are of one state of the graph: a read that a write may have
-        committed under runs again (see the module's docstring).
+        committed under runs again, and after three tries holds new writes
+        back, in a write transaction (see the module's docstring).
 
         Raises
         ------
