@@ -169,11 +169,15 @@ SET_STATUS = (
 
 EXPLAIN = "EXPLAIN "
 ACTORS_REVISION = "MATCH (r:Revision {id: 'actors'}) RETURN r.token AS token"
-WRITES = (
-    "OPTIONAL MATCH (r:Revision {id: 'writes'}) "
-    "RETURN r.done AS done, COUNT { MATCH (m:Committing) "
-    "WHERE m.since >= datetime() - duration({seconds: $stale}) } AS committing"
+# The writes done and the markers up, read in this order before a query and in the other
+# after it: a write that ends between the two looks is then always seen in one of them.
+_MARKERS = (
+    "CALL () { MATCH (m:Committing) WHERE m.since >= datetime() - duration({seconds: $stale}) "
+    "RETURN count(m) AS committing } "
 )
+_DONE = "OPTIONAL MATCH (r:Revision {id: 'writes'}) "
+WRITES_BEFORE = _DONE + "WITH r.done AS done " + _MARKERS + "RETURN done, committing"
+WRITES_AFTER = _MARKERS + _DONE + "RETURN r.done AS done, committing"
 HOLD_WRITES = (  # the gate's lock, until the read's transaction ends
     "MERGE (g:Revision {id: 'gate'}) SET g.held = coalesce(g.held, 0) + 1"
 )
@@ -546,11 +550,11 @@ def _between_writes(
     tx: ManagedTransaction, query: LiteralString, params: dict[str, Any]
 ) -> list[dict[str, Any]] | None:
     """``query``'s rows, or None if a write may have committed while it ran."""
-    before = tx.run(WRITES, stale=STALE_SECONDS).single(strict=True)
+    before = tx.run(WRITES_BEFORE, stale=STALE_SECONDS).single(strict=True)
     if before["committing"]:
         return None
     rows = [record.data() for record in tx.run(query, params)]
-    after = tx.run(WRITES, stale=STALE_SECONDS).single(strict=True)
+    after = tx.run(WRITES_AFTER, stale=STALE_SECONDS).single(strict=True)
     return rows if after["committing"] == 0 and after["done"] == before["done"] else None
 
 
@@ -560,7 +564,7 @@ def _holding_writes(
     """``query``'s rows, read while new writes wait at the gate and none is committing."""
     tx.run(HOLD_WRITES).consume()
     pause = 0.005
-    while tx.run(WRITES, stale=STALE_SECONDS).single(strict=True)["committing"]:
+    while tx.run(WRITES_AFTER, stale=STALE_SECONDS).single(strict=True)["committing"]:
         time.sleep(pause)  # writes past the gate commit without it: wait for them
         pause = min(2 * pause, 0.1)
     return [record.data() for record in tx.run(query, params)]
