@@ -157,13 +157,14 @@ class Graph:
         return Table("timeline", [_event(e) for e in q.timeline(self.store, params)])
 
     def cypher(self, query: str, **parameters: Any) -> Table:
-        """Your own read-only Cypher (Neo4j only), with the API's timeout and row cap."""
+        """Your own read-only Cypher (Neo4j only), with the API's timeout and caps."""
         result: CypherResult = q.cypher(
             self.store,
             query,
             parameters,
             timeout=self.settings.cypher_timeout,
             max_rows=self.settings.cypher_max_rows,
+            max_bytes=self.settings.cypher_max_bytes,
         )
         return Table("cypher", result.rows)
 

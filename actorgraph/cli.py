@@ -324,7 +324,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /docs); beyond loopback only with ACTORGRAPH_API_KEY set."""
+    """Serve the HTTP API (OpenAPI at /docs); beyond loopback only with ACTORGRAPH_API_KEY
+    and ACTORGRAPH_ALLOWED_HOSTS set."""
     with _user_errors():
         _check_listen(host, Settings())
         open_store().close()  # fail here, in one line, if the store is unusable
@@ -332,10 +333,18 @@ def serve(
 
 
 def _check_listen(host: str, settings: Settings) -> None:
-    if not is_loopback(host) and settings.api_key is None:
+    if is_loopback(host):
+        return
+    if settings.api_key is None:
         raise ActorGraphError(
             f"refusing to listen on {host} without an API key: set ACTORGRAPH_API_KEY "
             "(writes then need Authorization: Bearer <key>), or listen on 127.0.0.1"
+        )
+    if not settings.allowed_hosts:
+        raise ActorGraphError(
+            f"refusing to listen on {host} without ACTORGRAPH_ALLOWED_HOSTS: set it to the "
+            "names clients reach this server by (comma-separated); it answers 400 to any "
+            "other Host header, so that no web page can reach it through its own name"
         )
 
 

@@ -67,3 +67,21 @@ class QueryRefusedError(ActorGraphError):
 
 class QueryTimeoutError(ActorGraphError):
     """A query that ran past its time limit and was stopped."""
+
+
+class QueryMemoryError(ActorGraphError):
+    """A query that needed more memory than Neo4j allows one transaction, and was stopped."""
+
+
+class BusyError(ActorGraphError):
+    """As many of these requests are running as the server allows: try again shortly.
+
+    Examples
+    --------
+    >>> BusyError("4 raw queries are running", retry_after=10).retry_after
+    10
+    """
+
+    def __init__(self, problem: str, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(problem)

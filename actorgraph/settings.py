@@ -42,6 +42,15 @@ class Settings(BaseSettings):
         ``ACTORGRAPH_CYPHER_TIMEOUT``: seconds a ``POST /cypher`` query may run.
     cypher_max_rows
         ``ACTORGRAPH_CYPHER_MAX_ROWS``: rows ``POST /cypher`` returns at most.
+    cypher_max_bytes
+        ``ACTORGRAPH_CYPHER_MAX_BYTES``: bytes of JSON ``POST /cypher`` returns at most.
+    cypher_concurrency
+        ``ACTORGRAPH_CYPHER_CONCURRENCY``: raw queries that may run at once; the next
+        gets 429.
+    allowed_hosts
+        ``ACTORGRAPH_ALLOWED_HOSTS``: comma-separated host names the API answers to,
+        besides the loopback names; any other ``Host`` header gets 400. Required, like
+        the key, to listen beyond loopback.
     """
 
     model_config = SettingsConfigDict(extra="ignore")
@@ -62,10 +71,28 @@ class Settings(BaseSettings):
     )
     cypher_timeout: float = Field(default=10.0, gt=0, validation_alias="ACTORGRAPH_CYPHER_TIMEOUT")
     cypher_max_rows: int = Field(default=1000, gt=0, validation_alias="ACTORGRAPH_CYPHER_MAX_ROWS")
+    cypher_max_bytes: int = Field(
+        default=4 * 1024 * 1024, gt=0, validation_alias="ACTORGRAPH_CYPHER_MAX_BYTES"
+    )
+    cypher_concurrency: int = Field(
+        default=4, gt=0, validation_alias="ACTORGRAPH_CYPHER_CONCURRENCY"
+    )
+    allowed_hosts_text: str = Field(default="", validation_alias="ACTORGRAPH_ALLOWED_HOSTS")
 
     @property
     def allowed_origins(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        """The host names set beside the loopback ones, lower-case.
+
+        Examples
+        --------
+        >>> Settings(ACTORGRAPH_ALLOWED_HOSTS=" Graph.Example.org, 10.0.0.5 ").allowed_hosts
+        ['graph.example.org', '10.0.0.5']
+        """
+        return [h.strip().lower() for h in self.allowed_hosts_text.split(",") if h.strip()]
 
     @field_validator("api_key", mode="before")
     @classmethod

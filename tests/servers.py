@@ -21,6 +21,10 @@ import httpx
 from actorgraph.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
+NEO4J_HOME = Path(os.environ.get("ACTORGRAPH_NEO4J_HOME", REPO / ".cache" / "neo4j"))
+"""Where ``scripts/neo4j`` keeps the suite's Neo4j: its jars, data and logs."""
+LOOPBACK = "http://127.0.0.1"
+"""The base URL of an app tested in-process: a Host the API trusts, as a local server sees."""
 
 
 def free_port() -> int:
@@ -54,6 +58,15 @@ def api_server(
     ``startup`` is how many seconds it may take to answer ``/health``; ``log``,
     when given, receives the server's output (a test may read it afterwards).
     """
+    with api_process(env, startup, log) as (base, _):
+        yield base
+
+
+@contextmanager
+def api_process(
+    env: Mapping[str, str], startup: float = 60, log: IO[str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """:func:`api_server`, yielding its process too (to read its memory, say)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # Its log goes to a file: a pipe nobody reads fills up, and the server then
@@ -79,7 +92,7 @@ def api_server(
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"actorgraph serve did not answer /health in {startup} s")
                 time.sleep(0.2)
-            yield base
+            yield base, process
         finally:
             process.terminate()
             try:
@@ -87,6 +100,18 @@ def api_server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def neo4j_logs() -> Path:
+    """The log folder of the suite's Neo4j (absent when ``NEO4J_URI`` names another)."""
+    return NEO4J_HOME / "logs"
+
+
+def peak_memory(pid: int) -> int:
+    """The most memory (resident set, bytes) process ``pid`` has held since it started."""
+    status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(kib) * 1024
 
 
 class Proxy:
@@ -167,7 +192,7 @@ class PrivateNeo4j:
     """
 
     def __init__(self, home: Path) -> None:
-        shared = Path(os.environ.get("ACTORGRAPH_NEO4J_HOME", REPO / ".cache" / "neo4j"))
+        shared = NEO4J_HOME
         home.mkdir(parents=True, exist_ok=True)
         for folder in ("lib", "plugins"):
             (home / folder).symlink_to(shared / folder, target_is_directory=True)

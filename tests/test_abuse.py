@@ -39,14 +39,14 @@ from actorgraph.api.app import create_app
 from actorgraph.cli import app as cli
 from actorgraph.errors import QueryRefusedError
 from actorgraph.graph import STORE_FILE
-from actorgraph.graph import neo4j as neo4j_module
+from actorgraph.graph import cypher as cypher_module
 from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.model import normalise_text
 from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.loaders.pipeline import load_paths
 from actorgraph.settings import Settings
 from tests.conftest import ARTICLES, DATA, TLB_2020, wipe
-from tests.servers import api_server, free_port, neo4j_env
+from tests.servers import LOOPBACK, api_server, free_port, neo4j_env
 from tests.test_http import TAJI, _open_neo4j
 
 KEY = "abuse-test-key-0123456789"
@@ -617,7 +617,7 @@ def test_the_read_transaction_refuses_a_write_the_plan_check_let_through(
     neo4j_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Defence in depth: with the plan check switched off, Neo4j's read mode still refuses."""
-    monkeypatch.setattr(neo4j_module, "check_plan", lambda summary, database: None)
+    monkeypatch.setattr(cypher_module, "check_plan", lambda summary, database: None)
     before = _count_neo4j(neo4j_settings)  # whatever is there: this test wipes nothing
     store = _open_neo4j(neo4j_settings)
     try:
@@ -770,7 +770,7 @@ def keyed_app(tmp_path: Path) -> Iterator[tuple[TestClient, list[tuple[str, str]
         ACTORGRAPH_DATA=str(tmp_path), ACTORGRAPH_API_KEY=KEY, ACTORGRAPH_PROTECT_READS=True
     )
     app = create_app(settings)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, base_url=LOOPBACK, raise_server_exceptions=False) as client:
         yield client, _protected(app.openapi())
 
 
@@ -862,7 +862,9 @@ def test_a_non_ascii_or_malformed_authorization_is_a_401_never_a_500(
 def test_a_non_ascii_key_works_when_sent_as_utf_8(tmp_path: Path, spy: Spy) -> None:
     key = "clé-🔑-0123456789"
     settings = Settings(ACTORGRAPH_DATA=str(tmp_path), ACTORGRAPH_API_KEY=key)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    with TestClient(
+        create_app(settings), base_url=LOOPBACK, raise_server_exceptions=False
+    ) as client:
         article = {"title": "t", "text": "A note that names no one."}
 
         def post(header: bytes) -> int:

@@ -63,7 +63,7 @@ from actorgraph.loaders.pipeline import article_batch, extractor_for, load_paths
 from actorgraph.loaders.text import sentences
 from actorgraph.settings import Settings
 from tests.conftest import ARTICLES, DATA, wipe
-from tests.servers import clean_env
+from tests.servers import LOOPBACK, clean_env
 from tests.test_http import _open_neo4j
 
 KEY = "fuzz-key"
@@ -664,7 +664,7 @@ def _api(settings_: Settings) -> Iterator[Api]:
     app = create_app(
         settings_.model_copy(update={"api_key": SecretStr(KEY), "max_body_bytes": BODY_LIMIT})
     )
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOOPBACK) as client:
         yield Api(client, app.state.store)
 
 

@@ -1,7 +1,9 @@
 """The FastAPI application: one store per process, opened at start-up, closed at shutdown.
 
-``create_app`` reads the settings once: the API key, CORS origins and the
-body limit are fixed for the life of the server.
+``create_app`` reads the settings once: the API key, CORS origins, trusted
+hosts and the body limit are fixed for the life of the server. The API page
+(``/docs``) is served with its scripts from the package (fastapi-offline),
+never from a CDN.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
+from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -22,11 +25,14 @@ from actorgraph import __version__
 from actorgraph.api.access import BodyLimit, read_access
 from actorgraph.api.routes import router, service
 from actorgraph.api.schemas import Problem
+from actorgraph.api.security import SecurityHeaders, TrustedHosts
 from actorgraph.errors import (
     ActorGraphError,
+    BusyError,
     InputError,
     IntegrityError,
     NotFoundError,
+    QueryMemoryError,
     QueryRefusedError,
     QueryTimeoutError,
     UnavailableError,
@@ -41,6 +47,8 @@ ERROR_STATUS: tuple[tuple[type[ActorGraphError], int, str], ...] = (
     (IntegrityError, 409, "conflict"),
     (QueryRefusedError, 403, "refused"),
     (QueryTimeoutError, 422, "timeout"),
+    (QueryMemoryError, 422, "memory"),
+    (BusyError, 429, "busy"),
     (UnsupportedError, 501, "unsupported"),
     (UnavailableError, 503, "unavailable"),
     (ActorGraphError, 500, "error"),
@@ -84,11 +92,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.store.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="actorgraph",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.include_router(service)
@@ -103,12 +112,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)
+    app.add_middleware(SecurityHeaders)  # the outermost: on every answer, a 400 for a host too
 
     @app.exception_handler(ActorGraphError)
     async def actorgraph_error(request: Request, exc: ActorGraphError) -> Response:
         status, kind = next((s, k) for cls, s, k in ERROR_STATUS if isinstance(exc, cls))
         field = exc.field if isinstance(exc, InputError) else None
-        return _problem(status, kind, str(exc), field)
+        wait = {"Retry-After": str(exc.retry_after)} if isinstance(exc, BusyError) else None
+        return _problem(status, kind, str(exc), field, headers=wait)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Sequence
 from typing import Annotated, Any, TypeVar
 
+import anyio
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
@@ -65,6 +66,8 @@ BODY_ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(responses=ERRORS)
 service = APIRouter(tags=["service"])
 """Always open, even when reads need the key: monitors and healthchecks call it."""
+_HEALTH_THREADS = anyio.CapacityLimiter(2)
+"""``/health``'s own threads, apart from the pool every other endpoint shares."""
 T = TypeVar("T")
 
 
@@ -93,10 +96,12 @@ def _only(params: q.Params, model: type[q.Params]) -> Any:
 
 
 @service.get("/health", responses={503: {"model": Health}})
-def health(store: Store, response: Response) -> Health:
+async def health(store: Store, response: Response) -> Health:
     """The store in use (``embedded`` or ``neo4j``) and whether a read succeeds (503 if not)."""
     try:
-        store.actors_revision()  # one cheap read: stats would count the whole graph
+        # One cheap read (stats would count the whole graph), in threads of its own: a
+        # health check never waits behind the requests that fill the shared pool.
+        await anyio.to_thread.run_sync(store.actors_revision, limiter=_HEALTH_THREADS)
     except ActorGraphError as exc:
         response.status_code = 503
         return Health(store=store.name, location=store.location, ok=False, detail=str(exc))
@@ -410,7 +415,7 @@ def export_graph(
 
 
 @service.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home() -> HTMLResponse:
+async def home() -> HTMLResponse:
     """A small explorer: search an actor, pick a view, see it."""
     return HTMLResponse(viz.explorer_page())
 
@@ -423,6 +428,12 @@ def home() -> HTMLResponse:
     tags=["service"],
     responses={
         403: {"model": Problem, "description": "Not a read-only query: the reason is named."},
+        429: {
+            "model": Problem,
+            "description": "As many raw queries are running as the server allows "
+            "(ACTORGRAPH_CYPHER_CONCURRENCY): try again after `Retry-After` seconds.",
+            "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+        },
         501: {"model": Problem, "description": "The embedded store runs no Cypher."},
         **BODY_ERRORS,
     },
@@ -432,13 +443,20 @@ def cypher(request: Request, store: Store, body: CypherIn) -> CypherOut:
 
     The query is checked with `EXPLAIN` first and refused (403, naming why)
     unless it only reads: no writes, no `LOAD CSV`, no procedures outside a
-    small allowlist, no other database. It runs in a read transaction with a
-    timeout and a row cap; pass values as `parameters`, never in the text.
+    small allowlist, no other database, no computation Neo4j could not stop
+    at the timeout. It runs in a read transaction, terminated on the server
+    at the timeout, with caps on rows and bytes; a few run at once (429
+    beyond). Pass values as `parameters`, never in the text.
     """
     settings: Settings = request.app.state.settings
     timeout = min(body.timeout or settings.cypher_timeout, settings.cypher_timeout)
     result = q.cypher(
-        store, body.query, body.parameters, timeout=timeout, max_rows=settings.cypher_max_rows
+        store,
+        body.query,
+        body.parameters,
+        timeout=timeout,
+        max_rows=settings.cypher_max_rows,
+        max_bytes=settings.cypher_max_bytes,
     )
     return CypherOut(columns=result.columns, rows=result.rows, truncated=result.truncated)
 

@@ -151,7 +151,10 @@ class CypherIn(BaseModel):
 class CypherOut(BaseModel):
     columns: list[str]
     rows: list[dict[str, Any]]
-    truncated: bool = Field(description="More rows existed than the server's row cap.")
+    truncated: bool = Field(
+        description="The answer was cut at the server's row cap or byte cap "
+        "(ACTORGRAPH_CYPHER_MAX_ROWS, ACTORGRAPH_CYPHER_MAX_BYTES); rows are never cut in half."
+    )
 
 
 class QueryParam(BaseModel):

@@ -56,4 +56,6 @@ def open_neo4j(settings: Settings) -> Neo4jStore:
     if not settings.neo4j_uri:
         raise ActorGraphError("NEO4J_URI is not set: say which Neo4j to use")
     auth = (settings.neo4j_username, settings.neo4j_password.get_secret_value())
-    return Neo4jStore(settings.neo4j_uri, auth, settings.neo4j_database)
+    return Neo4jStore(
+        settings.neo4j_uri, auth, settings.neo4j_database, settings.cypher_concurrency
+    )

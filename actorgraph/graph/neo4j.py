@@ -38,13 +38,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from neo4j import (
-    READ_ACCESS,
     Driver,
     GraphDatabase,
     ManagedTransaction,
-    Record,
-    ResultSummary,
-    unit_of_work,
 )
 from neo4j.exceptions import (
     AuthError,
@@ -52,21 +48,13 @@ from neo4j.exceptions import (
     ConfigurationError,
     DriverError,
     Neo4jError,
-    ServiceUnavailable,
-    SessionExpired,
 )
 from neo4j.time import Date
 from pydantic import BaseModel
 from typing_extensions import LiteralString
 
-from actorgraph.errors import ActorGraphError, InputError, UnavailableError
-from actorgraph.graph.cypher import (
-    CypherResult,
-    check_one_statement,
-    check_plan,
-    query_error,
-    to_json,
-)
+from actorgraph.errors import ActorGraphError, UnavailableError
+from actorgraph.graph.cypher import UNREACHABLE, CypherResult, RawCypher
 from actorgraph.graph.model import (
     ATTESTATION_TYPES,
     Actor,
@@ -93,8 +81,6 @@ CHUNK = 2000
 
 KIND_LABEL = {kind: "".join(w.title() for w in kind.value.split("_")) for kind in ActorKind}
 """``armed_group`` -> ``ArmedGroup``: the extra label each actor carries."""
-UNREACHABLE = (ServiceUnavailable, SessionExpired, OSError)
-"""What the driver raises when Neo4j is down or the connection broke: worth a retry later."""
 RETRY_SECONDS = 5.0
 """How long a transaction is retried (and a connection awaited) before Neo4j counts as down."""
 STALE_SECONDS = 10
@@ -167,7 +153,6 @@ SET_STATUS = (
 
 # -- reads -----------------------------------------------------------------
 
-EXPLAIN = "EXPLAIN "
 ACTORS_REVISION = "MATCH (r:Revision {id: 'actors'}) RETURN r.token AS token"
 # The writes done and the markers up, read in this order before a query and in the other
 # after it: a write that ends between the two looks is then always seen in one of them.
@@ -258,6 +243,8 @@ class Neo4jStore:
         ``(username, password)``.
     database
         Passed as ``database_`` on every query.
+    cypher_concurrency
+        Analysts' own queries (:meth:`read_only`) that may run at once.
 
     Raises
     ------
@@ -267,7 +254,13 @@ class Neo4jStore:
 
     name = "neo4j"
 
-    def __init__(self, uri: str, auth: tuple[str, str], database: str = "neo4j") -> None:
+    def __init__(
+        self,
+        uri: str,
+        auth: tuple[str, str],
+        database: str = "neo4j",
+        cypher_concurrency: int = 4,
+    ) -> None:
         self.location = uri
         self.database = database
         scheme = uri.split("://", 1)[0] if "://" in uri else ""
@@ -298,6 +291,7 @@ class Neo4jStore:
         except (DriverError, Neo4jError, OSError) as exc:
             self._driver.close()
             raise ActorGraphError(f"Neo4j at {uri} is unreachable: {_one_line(exc)}") from None
+        self._raw = RawCypher(self._driver, database, uri, cypher_concurrency)
 
     def _create_schema(self) -> None:
         for statement in CONSTRAINTS:
@@ -404,15 +398,25 @@ class Neo4jStore:
             ) from None
 
     def read_only(
-        self, query: str, parameters: Mapping[str, Any], *, timeout: float, max_rows: int
+        self,
+        query: str,
+        parameters: Mapping[str, Any],
+        *,
+        timeout: float,
+        max_rows: int,
+        max_bytes: int = 4 * 1024 * 1024,
     ) -> CypherResult:
         """Run an analyst's own Cypher, refusing anything but a plain read.
 
-        The query is first planned with ``EXPLAIN`` and refused unless Neo4j
-        calls it read-only and its plan holds no LOAD CSV, no procedure off
+        The text is checked first, and refused if it could compute where
+        Neo4j cannot stop it (:mod:`~actorgraph.graph.cypher_guard`); then
+        the query is planned with ``EXPLAIN`` and refused unless Neo4j calls
+        it read-only and its plan holds no LOAD CSV, no procedure off
         :data:`~actorgraph.graph.cypher.ALLOWED_PROCEDURES`, no administration
-        or SHOW command and no other database; then it runs in a read
-        transaction, and at most ``max_rows`` rows are fetched.
+        or SHOW command and no other database. It runs in a read transaction
+        that is terminated on the server at ``timeout``; at most ``max_rows``
+        rows and ``max_bytes`` bytes of JSON are returned. At most
+        ``cypher_concurrency`` (see the constructor) run at once.
 
         Parameters
         ----------
@@ -421,51 +425,19 @@ class Neo4jStore:
         parameters
             Its ``$parameters``, sent apart from the text, never spliced in.
         timeout
-            Seconds each transaction (the plan, the run) may take.
-        max_rows
-            Rows returned at most; ``truncated`` says whether there were more.
+            Seconds the query may take, checking and planning included.
+        max_rows, max_bytes
+            The most of the answer returned; ``truncated`` says whether there was more.
 
         Raises
         ------
-        QueryRefusedError
-            If the query could write or reach beyond the graph; names why.
-        InputError
-            On a syntax error (field ``query``) or a bad parameter (``parameters``).
-        QueryTimeoutError
-            If Neo4j stopped it at ``timeout``.
+        QueryRefusedError, InputError, QueryTimeoutError, QueryMemoryError, BusyError,
         UnavailableError
-            If Neo4j cannot be reached.
+            See :meth:`actorgraph.graph.cypher.RawCypher.run`.
         """
-        check_one_statement(query)
-        params = dict(parameters)
-
-        @unit_of_work(timeout=timeout)
-        def explain(tx: ManagedTransaction) -> ResultSummary:
-            return tx.run(EXPLAIN + query, params).consume()
-
-        @unit_of_work(timeout=timeout)
-        def run(tx: ManagedTransaction) -> tuple[list[str], list[Record]]:
-            result = tx.run(query, params)  # the analyst's text, by design
-            return list(result.keys()), result.fetch(max_rows + 1)
-
-        shift = len(EXPLAIN)  # positions in EXPLAIN's errors count the prefix
-        try:
-            with self._driver.session(
-                database=self.database, default_access_mode=READ_ACCESS, fetch_size=max_rows + 1
-            ) as session:
-                check_plan(session.execute_read(explain), self.database)
-                shift = 0
-                columns, records = session.execute_read(run)
-        except UNREACHABLE as exc:
-            raise self._unreachable(exc) from None
-        except Neo4jError as exc:
-            raise query_error(exc, query, timeout=timeout, shift=shift) from None
-        except DriverError as exc:
-            raise ActorGraphError(f"Neo4j at {self.location} failed the query: {exc}") from None
-        except (TypeError, ValueError, OverflowError) as exc:  # the driver cannot send a value
-            raise InputError(_one_line(exc), field="parameters") from None
-        rows = [{c: to_json(r[c]) for c in columns} for r in records[:max_rows]]
-        return CypherResult(columns, rows, truncated=len(records) > max_rows)
+        return self._raw.run(
+            query, parameters, timeout=timeout, max_rows=max_rows, max_bytes=max_bytes
+        )
 
     def _nodes(self, model: type[_M], label: Label) -> list[_M]:
         return [_model(model, r["props"]) for r in self.read(_q(NODES, label=label))]

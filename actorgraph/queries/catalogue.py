@@ -803,14 +803,17 @@ def cypher(
     *,
     timeout: float,
     max_rows: int,
+    max_bytes: int,
 ) -> CypherResult:
-    """An analyst's own Cypher, read-only, with a timeout and a row cap (Neo4j only)."""
+    """An analyst's own Cypher, read-only, with a timeout and caps on rows and bytes (Neo4j)."""
     if not isinstance(store, Neo4jStore):
         raise UnsupportedError(
             f"raw Cypher needs Neo4j; this server uses the {store.name} store "
             "(set NEO4J_URI), and the named queries answer the same questions without Cypher"
         )
-    return store.read_only(query, parameters, timeout=timeout, max_rows=max_rows)
+    return store.read_only(
+        query, parameters, timeout=timeout, max_rows=max_rows, max_bytes=max_bytes
+    )
 
 
 @_named()
