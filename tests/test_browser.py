@@ -154,6 +154,43 @@ def test_the_home_page_finds_an_actor_and_shows_its_view(browser: Browser, corpu
     assert errors == []
 
 
+VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(
+    e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sourceFile || "")));
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"),
+    [
+        ("/", "#frame"),
+        ("/viz/actors/kataib-hezbollah?hops=2", "body[data-stable=true]"),
+        ("/viz/claims?status=contested", "body[data-stable=true]"),
+        ("/docs", ".opblock-tag"),  # Swagger UI, from the package, has drawn its operations
+    ],
+)
+def test_every_page_keeps_its_content_security_policy_and_works(
+    browser: Browser, corpus: str, path: str, ready: str
+) -> None:
+    page = browser.new_page()
+    page.add_init_script(VIOLATIONS)
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    response = page.goto(f"{corpus}{path}")
+    assert response is not None
+    assert "script-src 'self' 'sha256-" in response.headers["content-security-policy"]
+    page.wait_for_selector(ready, timeout=60_000)
+    page.wait_for_timeout(500)  # a late violation would be reported by now
+    assert page.evaluate("() => window.__violations") == []
+    assert errors == []
+    host = urlsplit(corpus).netloc
+    assert [u for u in requests if urlsplit(u).netloc not in (host, "")] == []
+
+
 def _get_json(url: str) -> Any:
     return httpx.get(url, timeout=30).json()
 
