@@ -120,3 +120,13 @@ def test_serve_refuses_a_public_address_without_a_key(
     result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "1"])
     assert result.exit_code == 2
     assert "refusing to listen on 0.0.0.0 without an API key" in result.output
+
+
+def test_serve_refuses_a_public_address_without_the_names_it_answers_to(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTORGRAPH_API_KEY", "a-key")
+    monkeypatch.delenv("ACTORGRAPH_ALLOWED_HOSTS", raising=False)
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "1"])
+    assert result.exit_code == 2
+    assert "refusing to listen on 0.0.0.0 without ACTORGRAPH_ALLOWED_HOSTS" in result.output

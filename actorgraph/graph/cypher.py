@@ -11,14 +11,15 @@ time is up, and its answer is converted to JSON within a byte budget.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import logging
 import math
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, time
 from typing import Any
 
 from neo4j import READ_ACCESS, Driver, ResultSummary, RoutingControl
@@ -307,7 +308,7 @@ def to_json(value: Any, budget: _Budget | None = None, depth: int = 0) -> Any:
         return to_json(value.iso_format() + (f"[{zone}]" if zone and zone != "UTC" else ""), budget)
     if isinstance(value, (Date, Time, Duration)):
         return to_json(value.iso_format(), budget)
-    if isinstance(value, (date, time)):
+    if isinstance(value, (dt.date, dt.time)):
         return to_json(value.isoformat(), budget)
     if isinstance(value, Point):
         axes = ("x", "y", "z")
@@ -361,6 +362,7 @@ class _Run:
     max_rows: int
     max_bytes: int
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    started: float = field(default_factory=time.monotonic)
     transaction: str | None = None  # Neo4j's id for it, once known
     abandoned: bool = False  # the caller's time ran out
     result: CypherResult | None = None
@@ -487,8 +489,14 @@ class RawCypher:
         except (TypeError, ValueError, OverflowError) as exc:  # the driver cannot send a value
             run.error = InputError(" ".join(str(exc).split()), field="parameters")
         finally:
-            if run.abandoned and run.transaction is not None:
-                log.info("raw query %s ended after its caller stopped waiting", run.transaction)
+            late = time.monotonic() - run.started - run.timeout
+            if run.abandoned and late > 1:
+                log.warning(
+                    "raw query %s ran %.1f s past its timeout, where Neo4j could not stop it: %s",
+                    run.transaction,
+                    late,
+                    " ".join(run.query.split())[:200],
+                )
             self._slots.release()
             run.done.set()
 
