@@ -233,6 +233,11 @@ class _Iteration:
     body: list[Item]
     made: int | None = None  # steps, when it iterates over a list the query makes itself
 
+    @property
+    def reduces(self) -> bool:
+        """Whether it is a ``reduce()``, whose second variable accumulates."""
+        return len(self.variables) == 2
+
 
 class _Checker:
     """Walks the bracket tree once, refusing at the first shape Neo4j could not stop."""
@@ -296,9 +301,10 @@ class _Checker:
     def iteration_call(self, name: str, word: str, args: Group) -> _Iteration | None:
         """A quantifier ``all(x IN xs WHERE p)`` or ``reduce(acc = init, x IN xs | step)``."""
         items = args.items
-        if word in _ITERATORS and len(items) > 2 and _is_word(items[1], "in"):
+        variable = items[0] if len(items) > 2 else None
+        if word in _ITERATORS and isinstance(variable, Token) and _is_word(items[1], "in"):
             source, body = _partition(items[2:], {"where"})
-            return self.over(_Iteration(f"{name}()", (items[0].text,), source, body))  # type: ignore[union-attr]
+            return self.over(_Iteration(f"{name}()", (variable.text,), source, body))
         if word != "reduce":
             return None
         init, rest = _partition(items, {","})
@@ -351,7 +357,7 @@ class _Checker:
                 )
         # Each step evaluates the body; reduce()'s accumulator may grow by as much each time.
         steps, body = iteration.made, len(self.text(iteration.body)) + 1
-        work = steps * steps * body // 2 if iteration.what.startswith("reduce") else steps * body
+        work = steps * steps * body // 2 if iteration.reduces else steps * body
         if work > WORK_MAX:
             raise QueryRefusedError(
                 f"refused: {iteration.what} takes {steps:,} steps of a {body - 1:,}-character "
