@@ -11,6 +11,7 @@ and who said what are written with it, in the same transaction.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,14 +19,16 @@ from functools import partial
 from pathlib import Path
 
 from actorgraph.errors import ActorGraphError, InputError, NotFoundError, UnavailableError
+from actorgraph.extraction import Extractor, RuleExtractor
 from actorgraph.graph.model import Actor, ActorKind, Document
 from actorgraph.graph.store import GraphBatch, GraphStore, WriteResult
 from actorgraph.loaders.articles import JSONL_SUFFIXES, TEXT_SUFFIXES, read_articles
 from actorgraph.loaders.curated import YAML_SUFFIXES, CuratedFile, read_curated
-from actorgraph.loaders.extraction import Extractor, RuleExtractor, slug
-from actorgraph.loaders.resolve import normal_form
+from actorgraph.names.normalise import normal_form, slug
 
 SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | YAML_SUFFIXES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -86,6 +89,12 @@ def load_paths(
 
     def done(outcome: FileOutcome) -> None:
         outcomes.append(outcome)
+        if outcome.error is not None:
+            log.info("refused %s: %s", outcome.path, outcome.error)
+        elif outcome.result is not None and not outcome.result.changed:
+            log.info("skipped %s: everything in it is stored already", outcome.path)
+        else:
+            log.info("loaded %s", outcome.path)
         if on_file is not None:
             on_file(outcome)
 

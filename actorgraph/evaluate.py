@@ -7,7 +7,7 @@ article and counts, per article and in all:
 
 - **mentions**: a found mention is right if it names the same actor as a gold
   mention whose span it overlaps (one to one);
-- **events**: right if :func:`~actorgraph.loaders.extraction.same_event`
+- **events**: right if :func:`~actorgraph.extraction.matching.same_event`
   holds with a gold event (one to one);
 - **claims**: right if subject, predicate and object agree with a gold claim,
   events compared through the event matching (a claim with an event the
@@ -28,10 +28,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from actorgraph.errors import InputError
+from actorgraph.extraction import Extraction, Extractor, Telling, same_event
 from actorgraph.graph.model import DatePrecision, EventKind, Predicate, Slug, Stance
 from actorgraph.loaders.articles import read_articles
 from actorgraph.loaders.curated import locate
-from actorgraph.loaders.extraction import Extraction, Extractor, Telling, same_event
 
 
 class _Strict(BaseModel):
@@ -256,10 +256,9 @@ def score_one(name: str, gold: Gold, found: Extraction, path: Path) -> Report:
     left = list(gold.claims)
     for claim in found.claims:
         c = claim.claim
-        obj = (
-            pairs.get(c.object, f"?{c.object}") if c.predicate is Predicate.KILLED_IN else c.object
-        )
-        told = c.object if c.predicate is Predicate.KILLED_IN else c.event  # its object
+        about_event = c.predicate.about_event
+        obj = pairs.get(c.object, f"?{c.object}") if about_event else c.object
+        told = c.object if about_event else c.event  # its object
         in_event = None if told is None else pairs.get(told, f"?{told}")
         same = next(
             (

@@ -4,7 +4,7 @@ A pure function of the actors it is given (no store access): the caller
 passes them, :class:`SearchIndex` computes each name's keys once, and
 :meth:`SearchIndex.rank` scores a query against them.
 
-Both sides are normalised with :func:`~actorgraph.loaders.resolve.normalise`
+Both sides are normalised with :func:`~actorgraph.names.normalise.normalise`
 (case, diacritics, apostrophes, hyphens, Arabic letter variants), then
 compared in three forms:
 
@@ -43,11 +43,11 @@ A name's score (0-100) is the best of these tiers:
 =========  ================================================================
 
 All-capital names (``US``, ``PMF``, ``KH``; see
-:func:`~actorgraph.loaders.resolve.is_acronym`) match only the whole query:
+:func:`~actorgraph.names.normalise.is_acronym`) match only the whole query:
 in capitals they score 100, in lower case (``pmf``, as
-:meth:`AliasIndex.resolve <actorgraph.loaders.resolve.AliasIndex.resolve>`
+:meth:`AliasIndex.resolve <actorgraph.names.aliases.AliasIndex.resolve>`
 accepts it) 90. As :meth:`AliasIndex.find
-<actorgraph.loaders.resolve.AliasIndex.find>` keeps them from matching
+<actorgraph.names.aliases.AliasIndex.find>` keeps them from matching
 ordinary words, they never match as a word, a prefix or fuzzily: "us" is
 not found inside every name with "us" in it, and "Nusra" is not the US.
 
@@ -78,13 +78,13 @@ from rapidfuzz.distance import Levenshtein
 
 from actorgraph.errors import InputError
 from actorgraph.graph.model import Actor, ActorKind
-from actorgraph.loaders.resolve import is_acronym, is_arabic, normal_form
+from actorgraph.names.normalise import is_acronym, is_arabic, normal_form, strip_articles
 
 THRESHOLD = 60.0
 """A hit scores above this.
 
 Chosen on the curated actors of ``data/actors.yaml`` with the query tables
-of ``tests/test_search.py``, whose tests hold it to this evidence:
+of ``tests/unit/test_search.py``, whose tests hold it to this evidence:
 
 * right answers: the 80 spellings of ``LITERAL`` and ``VARIANTS`` (51 of
   them not a name or alias in the YAML) all find their actor first, scoring
@@ -125,10 +125,6 @@ T = TypeVar("T")
 _MIN_FUZZY = 4  # letters: below, one edit is a quarter of the word or more
 _MIN_PREFIX = 3
 _MIN_SKELETON_CONSONANTS = 3  # whole-name skeletons: fewer carry too little to be the same name
-_LATIN_ARTICLES = frozenset(
-    {"al", "el", "ul", "il", "ad", "adh", "an", "ar", "as", "ash", "at", "ath", "az"}
-)
-_ARABIC_ARTICLE = "ال"
 _DIGRAPHS = {  # one Arabic letter, two Latin ones
     "kh": "x",
     "gh": "g",
@@ -152,28 +148,6 @@ class Hit:
     actor: Actor
     score: float
     matched: str
-
-
-def strip_articles(normal: str) -> str:
-    """``normal`` (a normalised name) without the Arabic article.
-
-    A Latin-script article is a word of its own (hyphens are spaces by now)
-    before another word; an Arabic-script one is ``ال`` fused to a word that
-    keeps three letters or more (so ``الله`` stays).
-
-    Examples
-    --------
-    >>> strip_articles("abu mahdi al muhandis"), strip_articles("الحشد الشعبي")
-    ('abu mahdi muhandis', 'حشد شعبي')
-    """
-    words = normal.split()
-    return " ".join(
-        w[len(_ARABIC_ARTICLE) :]
-        if w.startswith(_ARABIC_ARTICLE) and len(w) - len(_ARABIC_ARTICLE) >= 3
-        else w
-        for i, w in enumerate(words)
-        if not (w in _LATIN_ARTICLES and i < len(words) - 1)
-    )
 
 
 @lru_cache(maxsize=1 << 16)

@@ -1,0 +1,200 @@
+"""What extraction finds in one document, and the interface every extractor keeps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from actorgraph.graph.model import (
+    Actor,
+    Attestation,
+    Claim,
+    DatePrecision,
+    Document,
+    Event,
+    EventKind,
+    Mention,
+    Stance,
+    derive_status,
+)
+from actorgraph.graph.store import GraphBatch
+
+
+@dataclass(frozen=True)
+class FoundMention:
+    """An actor named at ``text[start:end]``; ``how``: ``alias``, ``fuzzy`` or ``context``."""
+
+    actor: str
+    text: str
+    start: int
+    end: int
+    how: str = "alias"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A name that resolves to no known actor, at ``start:end``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class FoundEvent:
+    """An event the document tells of; ``known`` when it is one the store already holds."""
+
+    id: str
+    kind: EventKind
+    date: dt.date | None
+    precision: DatePrecision
+    place: str
+    start: int
+    end: int
+    known: bool = False
+
+    def record(self) -> Event:
+        return Event(
+            id=self.id,
+            kind=self.kind,
+            date=self.date,
+            date_precision=self.precision,
+            place=self.place,
+        )
+
+
+@dataclass(frozen=True)
+class Said:
+    """One speaker's stance on a claim, in one sentence of the document."""
+
+    speaker: str
+    stance: Stance
+    hedged: bool
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass
+class FoundClaim:
+    claim: Claim
+    said: list[Said] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        atts = [Attestation(claim=self.claim.id, document="d", **s.__dict__) for s in self.said]
+        return derive_status(self.claim.subject, atts).value
+
+
+@dataclass
+class Extraction:
+    """What one document says, ready to be written or printed."""
+
+    document: Document
+    mentions: list[FoundMention]
+    candidates: list[Candidate]
+    events: list[FoundEvent]
+    claims: list[FoundClaim]
+    speakers: list[Actor] = field(default_factory=list)
+    """Actors the extraction introduces: an outlet named only as the publisher."""
+
+    def mention_records(self) -> list[Mention]:
+        """Where the document names known actors, as records to write."""
+        doc = self.document.id
+        return [
+            Mention(document=doc, actor=m.actor, text=m.text, start=m.start, end=m.end)
+            for m in self.mentions
+        ]
+
+    def batch(self) -> GraphBatch:
+        """The records to write: the document, its mentions, new events, claims and sayings."""
+        doc = self.document
+        batch = GraphBatch(documents=[doc], actors=list(self.speakers))
+        batch.mentions = self.mention_records()
+        batch.events = [e.record() for e in self.events if not e.known]
+        for found in self.claims:
+            batch.claims.append(found.claim)
+            batch.attestations += [
+                Attestation(
+                    claim=found.claim.id,
+                    document=doc.id,
+                    date=doc.published,
+                    **s.__dict__,
+                )
+                for s in found.said
+            ]
+        return batch
+
+    def as_json(self, names: dict[str, str]) -> dict[str, Any]:
+        """The shape ``actorgraph extract --json`` prints; ``names`` maps actor ids to names."""
+        doc = self.document
+        return {
+            "document": {
+                "id": doc.id,
+                "title": doc.title,
+                "publisher": doc.publisher,
+                "published": doc.published.isoformat() if doc.published else None,
+                "url": doc.url,
+                "length": len(doc.text),
+            },
+            "mentions": [
+                {
+                    "actor_id": m.actor,
+                    "actor_name": names.get(m.actor, m.actor),
+                    "text": m.text,
+                    "start": m.start,
+                    "end": m.end,
+                }
+                for m in self.mentions
+            ],
+            "candidates": [
+                {"text": c.text, "start": c.start, "end": c.end} for c in self.candidates
+            ],
+            "events": [
+                {
+                    "id": e.id,
+                    "kind": e.kind.value,
+                    "date": e.date.isoformat() if e.date else None,
+                    "precision": e.precision.value,
+                    "place": e.place,
+                    "known": e.known,
+                    "start": e.start,
+                    "end": e.end,
+                }
+                for e in self.events
+            ],
+            "claims": [
+                {
+                    "id": c.claim.id,
+                    "subject": c.claim.subject,
+                    "predicate": c.claim.predicate.value,
+                    "object": c.claim.object,
+                    "event": c.claim.event,
+                    "status": c.status,
+                    "attestations": [
+                        {
+                            "speaker": s.speaker,
+                            "stance": s.stance.value,
+                            "hedged": s.hedged,
+                            "quote": s.quote,
+                            "start": s.start,
+                            "end": s.end,
+                        }
+                        for s in c.said
+                    ],
+                }
+                for c in self.claims
+            ],
+        }
+
+
+class Extractor(Protocol):
+    """Turns a document into an :class:`Extraction`, writing nothing."""
+
+    def extract(self, document: Document) -> Extraction: ...
+
+    def remember(self, events: Iterable[Event]) -> None:
+        """Events later documents may tell of again (the store's, a batch's earlier ones)."""
+        ...
