@@ -25,8 +25,8 @@ READ = "MATCH ()-[a:REPORTED|DENIED]->() RETURN properties(a) AS a LIMIT 10000"
 
 def load(actors: int, claims: int) -> dict[str, float]:
     from actorgraph.graph.neo4j import Neo4jStore
-    from actorgraph.synthetic import generate
     from bench.ingest import slices
+    from bench.synthetic import generate
 
     batch = generate(actors=actors, claims=claims, seed=1)
     uri, auth = neo4j_auth()

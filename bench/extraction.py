@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from functools import partial
 
+from actorgraph.extraction import RuleExtractor
 from actorgraph.graph.model import Document
 from actorgraph.loaders.articles import read_articles
 from actorgraph.loaders.curated import read_curated
-from actorgraph.loaders.extraction import RuleExtractor
 from bench.common import REPO, Section, Stats, timed
 
 

@@ -1,7 +1,7 @@
 """Write a synthetic conflict graph as files ``actorgraph load`` reads, for benchmarks.
 
 Run: ``.venv/bin/python bench/generate.py --actors 1000 --claims 10000 --seed 0 -o OUT
-[--embedded PATH]``. The graph is :func:`actorgraph.synthetic.generate`'s; this
+[--embedded PATH]``. The graph is :func:`bench.synthetic.generate`'s; this
 only writes it out, in the loader formats:
 
 ``OUT/actors.yaml``, ``OUT/events.yaml``
@@ -44,10 +44,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.model import Actor, Attestation, Document, Event, chronological
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphBatch
-from actorgraph.synthetic import generate
+from bench.synthetic import generate
 
 # Characters json leaves raw with ensure_ascii=False that would break a line of YAML:
 # YAML splits lines at U+0085/U+2028/U+2029 and refuses the other C1 controls and
@@ -145,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     if args.embedded is not None:
         lap = time.perf_counter()
-        MemoryStore(args.embedded).write(batch)
+        SQLiteStore(args.embedded).write(batch)
         size = args.embedded.stat().st_size
         print(f"wrote {args.embedded}  {size:,} bytes in {time.perf_counter() - lap:.1f} s")
     print(f"total {time.perf_counter() - start:.1f} s")

@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from actorgraph.graph.model import Attestation, Predicate
-from actorgraph.graph.neo4j import KIND_LABEL, _row
+from actorgraph.graph.neo4j_values import as_properties as _row
+from actorgraph.graph.neo4j_writes import KIND_LABEL
 from actorgraph.graph.store import GraphBatch
-from actorgraph.synthetic import generate
 from bench.common import REPO, Section, driver, ms, ratio, timed, wipe, worker
+from bench.synthetic import generate
 
 PER_BATCH = 5000
 """Claims per write: a large file's worth."""

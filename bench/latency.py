@@ -35,13 +35,13 @@ import httpx
 
 from actorgraph.analysis import Graph
 from actorgraph.graph import STORE_FILE
-from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.neo4j import Neo4jStore
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphStore
 from actorgraph.settings import Settings
-from actorgraph.synthetic import generate
 from bench.common import REPO, driver, neo4j_auth, sample, timed, wipe, worker
 from bench.ingest import slices
+from bench.synthetic import generate
 
 CLIENTS = 16
 TRAVERSAL = "COMMANDS|PART_OF|STRUCK|KILLED_IN"
@@ -157,7 +157,7 @@ def measure(
     else:
         path = folder / STORE_FILE
         start = time.perf_counter()
-        MemoryStore(path).write(batch)
+        SQLiteStore(path).write(batch)
         result["load_seconds"] = time.perf_counter() - start
         result["file_bytes"] = path.stat().st_size
         env = {"ACTORGRAPH_DATA": str(folder)}
@@ -165,7 +165,7 @@ def measure(
     gc.collect()
     if store_name == "embedded":
         result["open"] = worker("bench.latency", "open", str(folder / STORE_FILE))
-        store = MemoryStore(folder / STORE_FILE)
+        store = SQLiteStore(folder / STORE_FILE)
     given = inputs(actor_ids, names, samples)
     latency: dict[str, dict[str, list[float]]] = {q: {} for q in QUERIES}
     graph = Graph(store, Settings())
@@ -216,8 +216,8 @@ def open_store(path: str) -> dict[str, float]:
     """
     gc.collect()
     before = _rss()
-    store: list[MemoryStore] = []
-    seconds = timed(lambda: store.append(MemoryStore(Path(path))))
+    store: list[SQLiteStore] = []
+    seconds = timed(lambda: store.append(SQLiteStore(Path(path))))
     store[0].stats()
     gc.collect()
     return {"seconds": seconds, "rss_bytes": _rss() - before}

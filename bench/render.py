@@ -19,11 +19,11 @@ import httpx
 from playwright.sync_api import sync_playwright
 
 from actorgraph.graph import STORE_FILE
-from actorgraph.graph.memory import MemoryStore
-from actorgraph.synthetic import generate
+from actorgraph.graph.sqlite import SQLiteStore
 from bench.common import Section, Stats
+from bench.synthetic import generate
+from tests.servers import CHROMIUM_FLAGS as FLAGS
 from tests.servers import api_server
-from tests.test_browser import FLAGS
 
 
 def run(quick: bool) -> Section:
@@ -32,7 +32,7 @@ def run(quick: bool) -> Section:
     hub = Counter(x for c in batch.claims for x in (c.subject, c.object)).most_common(1)[0][0]
     rows = []
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
-        MemoryStore(Path(folder) / STORE_FILE).write(batch)
+        SQLiteStore(Path(folder) / STORE_FILE).write(batch)
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
         with api_server({"ACTORGRAPH_DATA": folder}) as base:
             for size in sizes:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from actorgraph.errors import ActorGraphError
-from actorgraph.graph.memory import MemoryStore, read_legacy
 from actorgraph.graph.neo4j import Neo4jStore
+from actorgraph.graph.sqlite import SQLiteStore, read_legacy
 from actorgraph.graph.store import GraphStore
 from actorgraph.settings import Settings
 
@@ -30,7 +30,7 @@ def open_store(settings: Settings | None = None) -> GraphStore:
     return open_neo4j(settings) if settings.neo4j_uri else open_embedded(settings)
 
 
-def open_embedded(settings: Settings) -> MemoryStore:
+def open_embedded(settings: Settings) -> SQLiteStore:
     """The embedded store under ``settings.data_dir``, whatever ``NEO4J_URI`` says.
 
     A folder that holds only actorgraph 0.1's ``graph.json`` has it imported
@@ -38,9 +38,9 @@ def open_embedded(settings: Settings) -> MemoryStore:
     """
     path, legacy = settings.data_dir / STORE_FILE, settings.data_dir / LEGACY_FILE
     if path.exists() or not legacy.exists():
-        return MemoryStore(path)
+        return SQLiteStore(path)
     batch = read_legacy(legacy)
-    store = MemoryStore(path)
+    store = SQLiteStore(path)
     store.write(batch)
     return store
 

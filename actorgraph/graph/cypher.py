@@ -44,6 +44,7 @@ from actorgraph.errors import (
     UnavailableError,
 )
 from actorgraph.graph.cypher_guard import check_text, names_a_database
+from actorgraph.graph.store import CypherResult
 
 log = logging.getLogger(__name__)
 
@@ -76,26 +77,6 @@ _IN_TRANSACTIONS = ("TransactionForeach", "TransactionApply")
 _SRID_CRS = {7203: "cartesian", 9157: "cartesian-3d", 4326: "wgs-84", 4979: "wgs-84-3d"}
 
 _POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)")
-
-
-@dataclass(frozen=True)
-class CypherResult:
-    """The answer to an analyst's query.
-
-    Attributes
-    ----------
-    columns
-        Column names, in the query's order.
-    rows
-        One dict per row, column name to a JSON-serialisable value.
-    truncated
-        True when the answer was cut: more rows than the row cap, or more
-        bytes than the byte cap (whole rows are kept, never part of one).
-    """
-
-    columns: list[str]
-    rows: list[dict[str, Any]]
-    truncated: bool
 
 
 def _operators(plan: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:

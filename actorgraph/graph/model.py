@@ -26,6 +26,14 @@ from pydantic import (
     model_validator,
 )
 
+from actorgraph.graph.vocabulary import (
+    ACTOR_KINDS,
+    PREDICATES,
+    STANCES,
+    STATUSES,
+    PredicateTerms,
+)
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -87,9 +95,19 @@ class Predicate(str, Enum):
     KILLED_IN = "killed_in"
 
     @property
+    def terms(self) -> PredicateTerms:
+        """Its terms in the vocabulary: relationship type, object label, phrase, colour..."""
+        return PREDICATES[self.value]
+
+    @property
     def rel_type(self) -> str:
         """The Neo4j relationship type: ``COMMANDS``, ``PART_OF``, ..."""
-        return self.value.upper()
+        return self.terms.relationship
+
+    @property
+    def about_event(self) -> bool:
+        """Whether the claim's object is an event (``killed_in``), not an actor."""
+        return self.terms.object == "Event"
 
 
 class Stance(str, Enum):
@@ -99,7 +117,7 @@ class Stance(str, Enum):
     @property
     def rel_type(self) -> str:
         """The relationship type from speaker to claim: ``REPORTED`` or ``DENIED``."""
-        return self.value.upper()
+        return STANCES[self.value].relationship
 
 
 ATTESTATION_TYPES = frozenset(s.rel_type for s in Stance)
@@ -113,6 +131,26 @@ class Status(str, Enum):
     CONFIRMED = "confirmed"
     CONTESTED = "contested"
     DENIED = "denied"
+
+
+def _check_vocabulary() -> None:
+    """Every member of the vocabulary's enums has its terms in ``vocabulary.yaml``, no more."""
+    registry: tuple[tuple[type[Enum], dict[str, Any]], ...] = (
+        (Predicate, PREDICATES),
+        (ActorKind, ACTOR_KINDS),
+        (Status, STATUSES),
+        (Stance, STANCES),
+    )
+    for enum, terms in registry:
+        members = {m.value for m in enum}
+        if members != set(terms):
+            raise RuntimeError(
+                f"graph/vocabulary.yaml and {enum.__name__} disagree: "
+                f"{sorted(members ^ set(terms))}"
+            )
+
+
+_check_vocabulary()
 
 
 def content_id(prefix: str, *parts: object) -> str:
@@ -272,7 +310,7 @@ class Claim(_Derived):
     @model_validator(mode="after")
     def _one_event(self) -> Claim:
         # one way to say it, so two tellings of one death meet on one claim
-        if self.predicate is Predicate.KILLED_IN and self.event is not None:
+        if self.predicate.about_event and self.event is not None:
             raise ValueError("killed_in names its event as the object: leave event empty")
         return self
 

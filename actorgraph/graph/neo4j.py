@@ -8,18 +8,8 @@ attestation; ``MENTIONS`` from a document to an actor; one
 ``(:Revision {id: 'actors'})`` whose token every write of actors renews. Uniqueness
 constraints on every id exist before the first write.
 
-Reads see whole writes. Neo4j's reads are read-committed: a query running
-while a transaction commits can see part of it, and Community gives Cypher
-no read lock. So every write is bracketed: just before its transaction
-commits, a ``(:Committing)`` marker is committed on its own, through the
-lock of ``(:Revision {id: 'gate'})``; once the write has committed (or
-failed), the marker is removed and the ``done`` counter of ``(:Revision
-{id: 'writes'})`` goes up. A read looks at both before and after its query;
-if a marker was there or the counter moved, a write may have committed under
-it, and it runs again. After :data:`OPTIMISTIC_READS` such tries (writes
-committing back to back), it takes the gate's lock, so that no new write can
-commit, waits for the writes already past it, and reads. A marker left by a
-writer that died is ignored after :data:`STALE_SECONDS`.
+Reads see whole writes (:mod:`~actorgraph.graph.neo4j_gate`); a batch is written
+in one transaction (:mod:`~actorgraph.graph.neo4j_writes`).
 
 Every query is a constant with ``$parameters``; the only text spliced into
 one is a label or relationship type from the closed schema enums. A batch is
@@ -31,10 +21,10 @@ so the same code runs on a single server, a cluster or Aura.
 from __future__ import annotations
 
 import contextlib
-import time
+import threading
 import uuid
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from neo4j import (
@@ -49,45 +39,45 @@ from neo4j.exceptions import (
     DriverError,
     Neo4jError,
 )
-from neo4j.time import Date
 from pydantic import BaseModel
 from typing_extensions import LiteralString
 
 from actorgraph.errors import ActorGraphError, UnavailableError
-from actorgraph.graph.cypher import UNREACHABLE, CypherResult, RawCypher
+from actorgraph.graph.cypher import UNREACHABLE, RawCypher
 from actorgraph.graph.model import (
     ATTESTATION_TYPES,
     Actor,
-    ActorKind,
     Attestation,
     Claim,
     Document,
     Event,
     Mention,
-    Predicate,
 )
+from actorgraph.graph.neo4j_gate import (
+    COMMITTED,
+    COMMITTING,
+    STALE_SECONDS,
+    Joined,
+    Scope,
+)
+from actorgraph.graph.neo4j_values import NODE_KINDS, from_properties, native, spliced
+from actorgraph.graph.neo4j_writes import write_batch
 from actorgraph.graph.store import (
     KINDS,
+    RETRY_SECONDS,
     AttestedClaim,
+    CypherResult,
     GraphBatch,
     GraphStats,
     Label,
+    Read,
+    Reading,
+    Row,
     WriteResult,
-    check_batch,
+    attested,
+    read_consistently,
 )
 
-CHUNK = 2000
-"""Rows per UNWIND: large enough to amortise round trips, small enough for a 1 GiB heap."""
-
-KIND_LABEL = {kind: "".join(w.title() for w in kind.value.split("_")) for kind in ActorKind}
-"""``armed_group`` -> ``ArmedGroup``: the extra label each actor carries."""
-RETRY_SECONDS = 5.0
-"""How long a transaction is retried (and a connection awaited) before Neo4j counts as down."""
-STALE_SECONDS = 10
-"""A commit marker older than this belongs to a writer that died: a write commits within
-moments of its marker."""
-OPTIMISTIC_READS = 3
-"""Tries a read makes between writes before it holds new writes back to read."""
 SCHEMES = frozenset(f"{b}{tls}" for b in ("bolt", "neo4j") for tls in ("", "+s", "+ssc"))
 """Bolt URIs: a single server (``bolt``) or a routed cluster or Aura (``neo4j``)."""
 
@@ -105,68 +95,10 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE INDEX claim_event IF NOT EXISTS FOR (n:Claim) ON (n.event)",
 )
 
-# -- writes ----------------------------------------------------------------
-
-EXISTING_NODES = "MATCH (n:{label}) WHERE n.id IN $ids RETURN n.id AS id, properties(n) AS props"
-EXISTING_RELS = (
-    "MATCH ()-[r:{type}]->() WHERE r.id IN $ids RETURN r.id AS id, properties(r) AS props"
-)
-MERGE_ACTORS = (
-    "UNWIND $rows AS row MERGE (n:Actor {{id: row.id}}) SET n = row "
-    "WITH n REMOVE n:{all_kinds} SET n:{label}"
-)
-MERGE_NODES = "UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row"
-MERGE_CLAIM_EDGES = (
-    "UNWIND $rows AS row "
-    "MATCH (s:Actor {{id: row.subject}}) MATCH (o:{object_label} {{id: row.object}}) "
-    "MERGE (s)-[r:{type} {{claim: row.id}}]->(o) SET r.status = row.status"
-)
-MERGE_ATTESTATIONS = (
-    "UNWIND $rows AS row "
-    "MATCH (s:Actor {{id: row.speaker}}) MATCH (c:Claim {{id: row.claim}}) "
-    "MERGE (s)-[r:{type} {{id: row.id}}]->(c) SET r = row"
-)
-MERGE_MENTIONS = (
-    "UNWIND $rows AS row "
-    "MATCH (d:Document {id: row.document}) MATCH (a:Actor {id: row.actor}) "
-    "MERGE (d)-[r:MENTIONS {id: row.id}]->(a) SET r = row"
-)
-CLAIM_ATTESTATIONS = (
-    "UNWIND $ids AS id MATCH (c:Claim {id: id}) "
-    "OPTIONAL MATCH ()-[a:REPORTED|DENIED]->(c) "
-    "RETURN properties(c) AS claim, collect(properties(a)) AS atts ORDER BY claim.id"
-)
-NEW_ACTORS_REVISION = "MERGE (r:Revision {id: 'actors'}) SET r.token = randomUUID()"
-COMMITTING = (  # waits while a reader holds the gate (a changed value takes its lock)
-    "MERGE (g:Revision {id: 'gate'}) SET g.passed = coalesce(g.passed, 0) + 1 "
-    "CREATE (:Committing {id: $id, since: datetime()})"
-)
-COMMITTED = (
-    "MERGE (r:Revision {id: 'writes'}) SET r.done = coalesce(r.done, 0) + 1 "
-    "WITH r OPTIONAL MATCH (m:Committing) "
-    "WHERE m.id = $id OR m.since < datetime() - duration({seconds: $stale}) DELETE m"
-)
-SET_STATUS = (
-    "UNWIND $rows AS row "
-    "MATCH (:Actor {{id: row.subject}})-[r:{type} {{claim: row.id}}]->() SET r.status = row.status"
-)
 
 # -- reads -----------------------------------------------------------------
 
 ACTORS_REVISION = "MATCH (r:Revision {id: 'actors'}) RETURN r.token AS token"
-# The writes done and the markers up, read in this order before a query and in the other
-# after it: a write that ends between the two looks is then always seen in one of them.
-_MARKERS = (
-    "CALL () { MATCH (m:Committing) WHERE m.since >= datetime() - duration({seconds: $stale}) "
-    "RETURN count(m) AS committing } "
-)
-_DONE = "OPTIONAL MATCH (r:Revision {id: 'writes'}) "
-WRITES_BEFORE = _DONE + "WITH r.done AS done " + _MARKERS + "RETURN done, committing"
-WRITES_AFTER = _MARKERS + _DONE + "RETURN r.done AS done, committing"
-HOLD_WRITES = (  # the gate's lock, until the read's transaction ends
-    "MERGE (g:Revision {id: 'gate'}) SET g.held = coalesce(g.held, 0) + 1"
-)
-
 NODES = "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.id"
 NODE = "MATCH (n:{label} {{id: $id}}) RETURN properties(n) AS props"
 ALL_CLAIMS = (
@@ -192,43 +124,12 @@ COUNT_STATUSES = (
     "RETURN r.status AS status, count(*) AS n ORDER BY status"
 )
 
-_NODE_KINDS: dict[str, tuple[Label, type[BaseModel]]] = {
-    "actors": ("Actor", Actor),
-    "events": ("Event", Event),
-    "documents": ("Document", Document),
-    "claims": ("Claim", Claim),
-}
-_M = TypeVar("_M", bound=BaseModel)
-
-
-def _q(template: str, **names: str) -> LiteralString:
-    """A query constant with schema names spliced in (names come from the closed enums only)."""
-    return template.format(**names)  # mypy treats LiteralString as str
-
-
-def _row(record: BaseModel) -> dict[str, Any]:
-    """A record as Neo4j properties: enums as values, tuples as lists, no nulls."""
-    data = record.model_dump(mode="python")
-    return {
-        k: (v.value if hasattr(v, "value") else list(v) if isinstance(v, tuple) else v)
-        for k, v in data.items()
-        if v is not None
-    }
-
-
-def _model(model: type[_M], props: dict[str, Any]) -> _M:
-    """Properties back into a model: Neo4j dates become Python dates."""
-    native = {k: (v.to_native() if isinstance(v, Date) else v) for k, v in props.items()}
-    return model.model_validate(native)
-
 
 def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
-def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
-    for start in range(0, len(rows), CHUNK):
-        yield rows[start : start + CHUNK]
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 class Neo4jStore:
@@ -263,6 +164,7 @@ class Neo4jStore:
     ) -> None:
         self.location = uri
         self.database = database
+        self._local = threading.local()  # each thread's open reading scope
         scheme = uri.split("://", 1)[0] if "://" in uri else ""
         if scheme not in SCHEMES:
             raise ActorGraphError(
@@ -326,6 +228,12 @@ class Neo4jStore:
         self._committed(marker)
         return result
 
+    def _write(self, tx: ManagedTransaction, batch: GraphBatch, marker: str) -> WriteResult:
+        result = write_batch(tx, batch)
+        # Committed apart, while this transaction waits: readers now wait for its commit.
+        self._driver.execute_query(COMMITTING, id=marker, database_=self.database)
+        return result
+
     def _committed(self, marker: str) -> None:
         """Take down a write's commit marker and count the write, whether it committed or not."""
         # If Neo4j is gone, the marker goes stale and readers stop waiting on it.
@@ -334,68 +242,59 @@ class Neo4jStore:
                 COMMITTED, id=marker, stale=STALE_SECONDS, database_=self.database
             )
 
-    def _write(self, tx: ManagedTransaction, batch: GraphBatch, marker: str) -> WriteResult:
-        held = _held(tx, batch)
-        check_batch(batch, lambda label, node_id: node_id in held[label])
-        result = _counted(tx, batch, held)
-        status = _statuses(tx, batch, held["Claim"].keys())  # read before anything changes
-        for kind_value, actors in _group(batch.actors, lambda a: a.kind).items():
-            _run(
-                tx,
-                _q(
-                    MERGE_ACTORS,
-                    all_kinds=":".join(KIND_LABEL.values()),
-                    label=KIND_LABEL[kind_value],
-                ),
-                [_row(a) for a in actors],
-            )
-        for kind, label in (("events", "Event"), ("documents", "Document"), ("claims", "Claim")):
-            _run(tx, _q(MERGE_NODES, label=label), [_row(r) for r in getattr(batch, kind)])
-        for predicate, claims in _group(batch.claims, lambda c: c.predicate).items():
-            object_label = "Event" if predicate is Predicate.KILLED_IN else "Actor"
-            query = _q(MERGE_CLAIM_EDGES, object_label=object_label, type=predicate.rel_type)
-            _run(tx, query, [{**_row(c), "status": status[c.id].status.value} for c in claims])
-        for stance, atts in _group(batch.attestations, lambda a: a.stance).items():
-            _run(tx, _q(MERGE_ATTESTATIONS, type=stance.rel_type), [_row(a) for a in atts])
-        _run(tx, MERGE_MENTIONS, [_row(m) for m in batch.mentions])
-        written = {c.id for c in batch.claims}
-        others = (item for claim_id, item in status.items() if claim_id not in written)
-        for rel_type, rows in _status_rows(others).items():
-            _run(tx, _q(SET_STATUS, type=rel_type), rows)
-        if batch.actors:  # last, so that concurrent writers take its lock in the same order
-            tx.run(NEW_ACTORS_REVISION).consume()
-        # Committed apart, while this transaction waits: readers now wait for its commit.
-        self._driver.execute_query(COMMITTING, id=marker, database_=self.database)
-        return result
-
     # -- reads -------------------------------------------------------------
 
     def read(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
         """Run one of the project's read queries (a constant), routed as a read.
 
-        The rows are of one state of the graph: a read that a write may have
-        committed under runs again, and after three tries holds new writes
-        back, in a write transaction (see the module's docstring).
+        In the reading scope open on this thread, or in one of its own: the
+        rows are of one state of the graph (see the module's docstring).
 
         Raises
         ------
         UnavailableError
             If Neo4j cannot be reached; the driver reconnects on a later call.
         """
+        scope: Scope | None = getattr(self._local, "scope", None)
+        if scope is None:
+            return read_consistently(self, lambda: self.read(query, **params))
+        return scope.run(query, params)
+
+    def query(self, read: Read, **params: Any) -> list[Row]:
+        sent = {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+        return [native(row) for row in self.read(read.cypher, **sent)]
+
+    @contextmanager
+    def reading(self, *, hold: bool = False) -> Iterator[Reading]:
+        """A reading scope: its reads run in one read transaction, gated once.
+
+        Before its first read the scope notes the writes done and looks for
+        commit markers; when it closes it looks again. A marker, or a write
+        done in between, means a write may have committed under it:
+        ``overlapped`` says so (or :class:`Overlapped` is raised at once, for
+        a marker found first). With ``hold``, it reads in a write transaction
+        that holds the gate's lock, so that no new write can commit, once
+        the writes already past it have.
+        """
+        open_scope: Scope | None = getattr(self._local, "scope", None)
+        if open_scope is not None:
+            yield Joined()
+            return
+        scope = Scope(self._driver, self.database, hold)
+        self._local.scope = scope
         try:
-            with self._driver.session(database=self.database) as session:
-                for attempt in range(OPTIMISTIC_READS):
-                    rows = session.execute_read(_between_writes, query, params)
-                    if rows is not None:
-                        return rows
-                    time.sleep(0.005 * 2**attempt)
-                return session.execute_write(_holding_writes, query, params)
-        except UNREACHABLE as exc:
-            raise self._unreachable(exc) from None
-        except (DriverError, Neo4jError) as exc:
-            raise ActorGraphError(
-                f"Neo4j at {self.location} failed a read: {_one_line(exc)}"
-            ) from None
+            yield scope
+            scope.finish()
+        except (DriverError, Neo4jError, OSError) as exc:
+            raise self._failed(exc) from None
+        finally:
+            self._local.scope = None
+            scope.close()
+
+    def _failed(self, exc: Exception) -> ActorGraphError:
+        if isinstance(exc, UNREACHABLE):
+            return self._unreachable(exc)
+        return ActorGraphError(f"Neo4j at {self.location} failed a read: {_one_line(exc)}")
 
     def read_only(
         self,
@@ -439,12 +338,12 @@ class Neo4jStore:
             query, parameters, timeout=timeout, max_rows=max_rows, max_bytes=max_bytes
         )
 
-    def _nodes(self, model: type[_M], label: Label) -> list[_M]:
-        return [_model(model, r["props"]) for r in self.read(_q(NODES, label=label))]
+    def _nodes(self, model: type[_Model], label: Label) -> list[_Model]:
+        return [from_properties(model, r["props"]) for r in self.read(spliced(NODES, label=label))]
 
-    def _node(self, model: type[_M], label: Label, node_id: str) -> _M | None:
-        rows = self.read(_q(NODE, label=label), id=node_id)
-        return _model(model, rows[0]["props"]) if rows else None
+    def _node(self, model: type[_Model], label: Label, node_id: str) -> _Model | None:
+        rows = self.read(spliced(NODE, label=label), id=node_id)
+        return from_properties(model, rows[0]["props"]) if rows else None
 
     def actors(self) -> list[Actor]:
         return self._nodes(Actor, "Actor")
@@ -467,14 +366,16 @@ class Neo4jStore:
             if involving is None
             else self.read(CLAIMS_INVOLVING, id=involving)
         )
-        return [_attested(row) for row in rows]
+        return [attested(native(row)) for row in rows]
 
     def mentions(self, document_id: str) -> list[Mention]:
-        return [_model(Mention, r["props"]) for r in self.read(MENTIONS_OF, id=document_id)]
+        return [
+            from_properties(Mention, r["props"]) for r in self.read(MENTIONS_OF, id=document_id)
+        ]
 
     def dump(self) -> GraphBatch:
         rels = {
-            t: [r["props"] for r in self.read(_q(ALL_RELS, type=t))]
+            t: [r["props"] for r in self.read(spliced(ALL_RELS, type=t))]
             for t in (*sorted(ATTESTATION_TYPES), "MENTIONS")
         }
         return GraphBatch(
@@ -483,10 +384,14 @@ class Neo4jStore:
             documents=self._nodes(Document, "Document"),
             claims=self._nodes(Claim, "Claim"),
             attestations=sorted(
-                (_model(Attestation, p) for t in sorted(ATTESTATION_TYPES) for p in rels[t]),
+                (
+                    from_properties(Attestation, p)
+                    for t in sorted(ATTESTATION_TYPES)
+                    for p in rels[t]
+                ),
                 key=lambda a: a.id,
             ),
-            mentions=[_model(Mention, p) for p in rels["MENTIONS"]],
+            mentions=[from_properties(Mention, p) for p in rels["MENTIONS"]],
         )
 
     def actors_revision(self) -> str:
@@ -495,164 +400,15 @@ class Neo4jStore:
 
     def stats(self) -> GraphStats:
         counts = {
-            kind: self.read(_q(COUNT_NODES, label=label))[0]["n"]
-            for kind, (label, _) in _NODE_KINDS.items()
+            kind: self.read(spliced(COUNT_NODES, label=label))[0]["n"]
+            for kind, (label, _) in NODE_KINDS.items()
         }
         counts["attestations"] = sum(
-            self.read(_q(COUNT_RELS, type=t))[0]["n"] for t in sorted(ATTESTATION_TYPES)
+            self.read(spliced(COUNT_RELS, type=t))[0]["n"] for t in sorted(ATTESTATION_TYPES)
         )
-        counts["mentions"] = self.read(_q(COUNT_RELS, type="MENTIONS"))[0]["n"]
+        counts["mentions"] = self.read(spliced(COUNT_RELS, type="MENTIONS"))[0]["n"]
         statuses = {r["status"]: r["n"] for r in self.read(COUNT_STATUSES)}
         return GraphStats(self.name, self.location, {k: counts[k] for k in KINDS}, statuses)
 
 
 # -- transaction helpers -----------------------------------------------------
-
-_T = TypeVar("_T")
-
-
-def _group(items: Iterable[_T], key: Any) -> dict[Any, list[_T]]:
-    groups: dict[Any, list[_T]] = defaultdict(list)
-    for item in items:
-        groups[key(item)].append(item)
-    return groups
-
-
-def _between_writes(
-    tx: ManagedTransaction, query: LiteralString, params: dict[str, Any]
-) -> list[dict[str, Any]] | None:
-    """``query``'s rows, or None if a write may have committed while it ran."""
-    before = tx.run(WRITES_BEFORE, stale=STALE_SECONDS).single(strict=True)
-    if before["committing"]:
-        return None
-    rows = [record.data() for record in tx.run(query, params)]
-    after = tx.run(WRITES_AFTER, stale=STALE_SECONDS).single(strict=True)
-    return rows if after["committing"] == 0 and after["done"] == before["done"] else None
-
-
-def _holding_writes(
-    tx: ManagedTransaction, query: LiteralString, params: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """``query``'s rows, read while new writes wait at the gate and none is committing."""
-    tx.run(HOLD_WRITES).consume()
-    pause = 0.005
-    while tx.run(WRITES_AFTER, stale=STALE_SECONDS).single(strict=True)["committing"]:
-        time.sleep(pause)  # writes past the gate commit without it: wait for them
-        pause = min(2 * pause, 0.1)
-    return [record.data() for record in tx.run(query, params)]
-
-
-def _run(tx: ManagedTransaction, query: LiteralString, rows: Sequence[dict[str, Any]]) -> None:
-    for chunk in _chunks(rows):
-        tx.run(query, rows=list(chunk)).consume()
-
-
-def _held(tx: ManagedTransaction, batch: GraphBatch) -> dict[Label, dict[str, dict[str, Any]]]:
-    """The stored nodes a batch writes or refers to, by label: one read per label.
-
-    Each label is asked only for the ids that could carry it, so a bulk load
-    of new records costs one index lookup per id and reference, not four.
-    """
-    actors = {a.id for a in batch.actors}
-    events = {e.id for e in batch.events}
-    killed = {c.object for c in batch.claims if c.predicate is Predicate.KILLED_IN}
-    wanted: dict[Label, set[str]] = {
-        "Actor": actors
-        | events  # an event may not reuse an actor's id
-        | {c.subject for c in batch.claims}
-        | {c.object for c in batch.claims if c.predicate is not Predicate.KILLED_IN}
-        | {a.speaker for a in batch.attestations}
-        | {m.actor for m in batch.mentions},
-        "Event": events | actors | killed | {c.event for c in batch.claims if c.event},
-        "Document": {d.id for d in batch.documents}
-        | {a.document for a in batch.attestations}
-        | {m.document for m in batch.mentions},
-        "Claim": {c.id for c in batch.claims} | {a.claim for a in batch.attestations},
-    }
-    return {
-        label: {
-            r["id"]: r["props"] for r in tx.run(_q(EXISTING_NODES, label=label), ids=sorted(ids))
-        }
-        for label, ids in wanted.items()
-    }
-
-
-def _counted(
-    tx: ManagedTransaction, batch: GraphBatch, held: Mapping[Label, Mapping[str, dict[str, Any]]]
-) -> WriteResult:
-    """Count each record as added, updated or unchanged against what is stored.
-
-    Attestations and mentions can only exist already where their claim or
-    document did, so only those are looked up.
-    """
-    result = WriteResult()
-    for kind, (label, model) in _NODE_KINDS.items():
-        stored = held[label]
-        for record in getattr(batch, kind):
-            props = stored.get(record.id)
-            result.count(kind, None if props is None else _model(model, props), record)
-    edges = (
-        ("attestations", [a for a in batch.attestations if a.claim in held["Claim"]]),
-        ("mentions", [m for m in batch.mentions if m.document in held["Document"]]),
-    )
-    for kind, maybe_stored in edges:
-        existing = _existing_edges(tx, kind, [r.id for r in maybe_stored])
-        for record in getattr(batch, kind):
-            result.count(kind, existing.get(record.id), record)
-    return result
-
-
-def _existing_edges(tx: ManagedTransaction, kind: str, ids: list[str]) -> dict[str, BaseModel]:
-    """The stored version of each attestation or mention in ``ids``."""
-    if not ids:
-        return {}
-    queries: list[tuple[LiteralString, type[BaseModel]]]
-    if kind == "attestations":
-        queries = [(_q(EXISTING_RELS, type=t), Attestation) for t in sorted(ATTESTATION_TYPES)]
-    else:
-        queries = [(_q(EXISTING_RELS, type="MENTIONS"), Mention)]
-    found: dict[str, BaseModel] = {}
-    for query, model in queries:
-        for record in tx.run(query, ids=ids):
-            found[record["id"]] = _model(model, record["props"])
-    return found
-
-
-def _statuses(
-    tx: ManagedTransaction, batch: GraphBatch, stored: Iterable[str]
-) -> dict[str, AttestedClaim]:
-    """Every claim the batch touches, with all its attestations once the batch is written.
-
-    A claim new in this batch has all its attestations in the batch; only a
-    claim stored before needs its stored attestations read.
-    """
-    touched = {c.id for c in batch.claims} | {a.claim for a in batch.attestations}
-    old = touched & set(stored)
-    rows = tx.run(CLAIM_ATTESTATIONS, ids=sorted(old)) if old else ()
-    claims = {c.id: c for c in batch.claims}
-    said: dict[str, dict[str, Attestation]] = defaultdict(dict)
-    for row in rows:
-        item = _attested(row.data())
-        claims.setdefault(item.claim.id, item.claim)
-        said[item.claim.id].update((a.id, a) for a in item.attestations)
-    for att in batch.attestations:
-        said[att.claim][att.id] = att  # the batch's version replaces the stored one
-    return {
-        claim_id: AttestedClaim(claims[claim_id], tuple(said[claim_id].values()))
-        for claim_id in sorted(touched)
-    }
-
-
-def _status_rows(items: Iterable[AttestedClaim]) -> dict[str, list[dict[str, Any]]]:
-    """Rows for SET_STATUS, by relationship type."""
-    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for item in items:
-        by_type[item.claim.predicate.rel_type].append(
-            {"id": item.claim.id, "subject": item.claim.subject, "status": item.status.value}
-        )
-    return by_type
-
-
-def _attested(row: dict[str, Any]) -> AttestedClaim:
-    atts = tuple(sorted((_model(Attestation, p) for p in row["atts"] if p), key=lambda a: a.id))
-    return AttestedClaim(_model(Claim, row["claim"]), atts)

@@ -1,18 +1,27 @@
 """The GraphStore protocol every store implements, and what crosses it.
 
-A write is one :class:`GraphBatch`, applied whole or not at all; reads
-return model objects. :func:`check_batch` holds the integrity rules, so
-every store refuses the same writes.
+A write is one :class:`GraphBatch`, applied whole or not at all;
+:func:`check_batch` holds the integrity rules, so every store refuses the
+same writes. Reads are :class:`Read` constants -- a Cypher query and its
+twin on the embedded store -- that a store runs with :meth:`GraphStore.query`,
+inside a **reading scope** (:meth:`GraphStore.reading`): what one request,
+command or call reads is one state of the graph. :func:`read_consistently`
+opens the scope, and runs it again if a write may have committed under it.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
-from actorgraph.errors import IntegrityError
+from typing_extensions import LiteralString
+
+from actorgraph.errors import IntegrityError, UnavailableError
 from actorgraph.graph.model import (
     Actor,
     Attestation,
@@ -20,13 +29,21 @@ from actorgraph.graph.model import (
     Document,
     Event,
     Mention,
-    Predicate,
     Status,
     derive_status,
 )
 
+log = logging.getLogger(__name__)
+
 Label = Literal["Actor", "Event", "Document", "Claim"]
 Record = Actor | Event | Document | Claim | Attestation | Mention
+Row = dict[str, Any]
+_T = TypeVar("_T")
+
+OPTIMISTIC_READS = 3
+"""Tries a reading scope makes between writes before it holds new writes back to read."""
+RETRY_SECONDS = 5.0
+"""How long a read is tried again while the store is unreachable, before it counts as down."""
 
 KINDS = ("actors", "events", "documents", "claims", "attestations", "mentions")
 """The record kinds a batch carries, in the order they are written."""
@@ -93,6 +110,79 @@ class AttestedClaim:
         return derive_status(self.claim.subject, self.attestations)
 
 
+def attested(row: Mapping[str, Any]) -> AttestedClaim:
+    """A claim row, ``{claim, atts}`` as both stores read them, as an attested claim.
+
+    Attestations are sorted by id, and empty ones (a claim nobody attested
+    yet, read with an outer join) dropped.
+
+    Examples
+    --------
+    >>> row = {"claim": {"subject": "us", "predicate": "struck", "object": "pmf"}, "atts": [None]}
+    >>> attested(row).claim.id.startswith("claim-"), attested(row).attestations
+    (True, ())
+    """
+    atts = (Attestation.model_validate(a) for a in row["atts"] if a)
+    return AttestedClaim(
+        Claim.model_validate(row["claim"]), tuple(sorted(atts, key=lambda a: a.id))
+    )
+
+
+@dataclass(frozen=True)
+class Read:
+    """One read the query catalogue is built from: Cypher for Neo4j, a twin for the embedded store.
+
+    Both return the same rows of plain values for the same graph (the
+    contract suite checks it); everything above the rows is shared Python.
+
+    Attributes
+    ----------
+    name
+        What the read is called in ``GET /queries``.
+    cypher
+        A constant with ``$parameters``.
+    embedded
+        A function of the embedded store's snapshot and the same parameters.
+    """
+
+    name: str
+    cypher: LiteralString
+    embedded: Callable[..., list[Row]]
+
+
+class Reading(Protocol):
+    """An open reading scope: the reads in it see one state of the graph."""
+
+    nested: bool
+    """Whether it is an inner scope, joining one already open on this thread."""
+    overlapped: bool
+    """Set when the scope closes: whether a write may have committed while it read."""
+
+
+class Overlapped(Exception):  # noqa: N818 -- a signal to read again, not an error
+    """Raised inside a reading scope that a committing write has already spoilt."""
+
+
+@dataclass(frozen=True)
+class CypherResult:
+    """The answer to an analyst's query.
+
+    Attributes
+    ----------
+    columns
+        Column names, in the query's order.
+    rows
+        One dict per row, column name to a JSON-serialisable value.
+    truncated
+        True when the answer was cut: more rows than the row cap, or more
+        bytes than the byte cap (whole rows are kept, never part of one).
+    """
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool
+
+
 @dataclass(frozen=True)
 class GraphStats:
     """Counts of what a store holds."""
@@ -150,7 +240,74 @@ class GraphStore(Protocol):
         """
         ...
 
+    def reading(self, *, hold: bool = False) -> AbstractContextManager[Reading]:
+        """A reading scope: every read in it, on this thread, sees one state of the graph.
+
+        Opened inside another, it joins it. ``hold``: keep new writes back
+        while it reads, so that none can overlap it (a last resort of
+        :func:`read_consistently`, where writes keep committing).
+        """
+        ...
+
+    def query(self, read: Read, **params: Any) -> list[Row]:
+        """The rows of ``read`` with ``params``, in the open reading scope (or one of its own)."""
+        ...
+
+    def read_only(
+        self,
+        query: str,
+        parameters: Mapping[str, Any],
+        *,
+        timeout: float,
+        max_rows: int,
+        max_bytes: int,
+    ) -> CypherResult:
+        """An analyst's own Cypher, read-only and bounded (Neo4j; UnsupportedError elsewhere)."""
+        ...
+
     def close(self) -> None: ...
+
+
+def read_consistently(store: GraphStore, call: Callable[[], _T]) -> _T:
+    """``call()``, run in one reading scope of ``store`` that no write overlapped.
+
+    A scope a write may have committed under runs again; after
+    :data:`OPTIMISTIC_READS` tries the last holds new writes back. While the
+    store is unreachable, the call is tried again for :data:`RETRY_SECONDS`.
+    Inside an open scope, ``call()`` simply joins it: the outer one decides.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from actorgraph.graph.sqlite import SQLiteStore
+    >>> store = SQLiteStore(pathlib.Path(tempfile.mkdtemp()) / "graph.sqlite")
+    >>> read_consistently(store, lambda: len(store.actors()))
+    0
+    """
+    deadline = time.monotonic() + RETRY_SECONDS
+    attempt = 0
+    while True:
+        hold = attempt >= OPTIMISTIC_READS
+        if hold:
+            log.info("writes to %s kept overlapping a read: holding new writes back", store.name)
+        try:
+            with store.reading(hold=hold) as scope:
+                result = call()
+                if scope.nested:
+                    return result
+            if not scope.overlapped:
+                return result
+        except Overlapped:
+            pass
+        except UnavailableError as exc:
+            if time.monotonic() > deadline:
+                raise
+            log.info("%s is unreachable, trying the read again: %s", store.name, exc)
+            time.sleep(0.25)
+            continue
+        attempt += 1
+        log.debug("a write overlapped a read of %s: reading again (try %d)", store.name, attempt)
+        time.sleep(0.005 * 2 ** min(attempt, 5))
 
 
 def check_batch(batch: GraphBatch, stored: Callable[[Label, str], bool]) -> None:
@@ -195,7 +352,7 @@ def check_batch(batch: GraphBatch, stored: Callable[[Label, str], bool]) -> None
     for claim in batch.claims:
         what = f"claim {claim.subject} {claim.predicate.value} {claim.object}"
         need("Actor", claim.subject, what)
-        object_label: Label = "Event" if claim.predicate is Predicate.KILLED_IN else "Actor"
+        object_label: Label = claim.predicate.terms.object
         need(object_label, claim.object, what)
         if claim.event is not None:
             need("Event", claim.event, what)

@@ -21,12 +21,14 @@ graph from the file before it next reads or writes.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import sys
 import threading
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +36,7 @@ from typing import Any
 
 import networkx as nx
 
-from actorgraph.errors import ActorGraphError
+from actorgraph.errors import ActorGraphError, UnsupportedError
 from actorgraph.graph.model import (
     ATTESTATION_TYPES,
     Actor,
@@ -50,13 +52,19 @@ from actorgraph.graph.model import (
 from actorgraph.graph.store import (
     KINDS,
     AttestedClaim,
+    CypherResult,
     GraphBatch,
     GraphStats,
     Label,
+    Read,
     Record,
+    Row,
     WriteResult,
+    attested,
     check_batch,
 )
+
+log = logging.getLogger(__name__)
 
 FORMAT = "actorgraph-embedded/2"
 LEGACY_FORMAT = "actorgraph-embedded/1"  # one node-link JSON file, before SQLite
@@ -126,15 +134,17 @@ _REL_TYPE = {p.value: p.rel_type for p in Predicate}
 _STATUS = {s.value: s.value for s in Status}  # one string object per status, shared by every edge
 
 
-@dataclass(frozen=True)
+@dataclass
 class Snapshot:
-    """What an embedded read sees: the traversal graph, and the file's records through SQL.
-
-    Both as of the same write: a read never sees part of a batch.
+    """A reading scope of the embedded store: the traversal graph, and the file's records
+    through SQL, both as of the same write. No write can overlap it (it holds the store's
+    lock, and SQLite's read transaction), so ``overlapped`` stays False.
     """
 
     graph: nx.MultiDiGraph
     db: sqlite3.Connection
+    nested: bool = False
+    overlapped: bool = False
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         """The rows ``sql`` selects with ``params`` (a collection becomes a JSON list)."""
@@ -142,13 +152,13 @@ class Snapshot:
         return self.db.execute(sql, values).fetchall()
 
 
-class MemoryStore:
+class SQLiteStore:
     """The embedded store, kept in the SQLite file ``path`` (created when opened).
 
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> store = MemoryStore(pathlib.Path(tempfile.mkdtemp()) / "graph.sqlite")
+    >>> store = SQLiteStore(pathlib.Path(tempfile.mkdtemp()) / "graph.sqlite")
     >>> store.stats().counts["actors"]
     0
     """
@@ -159,6 +169,7 @@ class MemoryStore:
         self.path = path
         self.location = str(path)
         self._mutex = threading.RLock()  # one connection, shared by the threads of a server
+        self._local = threading.local()  # each thread's open reading scope
         self._graph = nx.MultiDiGraph()
         self._version: int | None = None
         try:
@@ -208,8 +219,16 @@ class MemoryStore:
         version = self._db.execute("PRAGMA data_version").fetchone()[0]
         if version == self._version:
             return
+        started = time.perf_counter()
         self._graph = self._load_graph()
         self._version = version
+        log.info(
+            "built the traversal graph of %s: %d nodes, %d claims, in %.2f s",
+            self.path,
+            self._graph.number_of_nodes(),
+            self._graph.number_of_edges(),
+            time.perf_counter() - started,
+        )
 
     def _load_graph(self) -> nx.MultiDiGraph:
         graph = nx.MultiDiGraph()
@@ -333,11 +352,43 @@ class MemoryStore:
     # -- reads -------------------------------------------------------------
 
     @contextmanager
-    def reading(self) -> Iterator[Snapshot]:
-        """A consistent read of the graph and the file: what the named queries run on."""
+    def reading(self, *, hold: bool = False) -> Iterator[Snapshot]:
+        """A consistent read of the graph and the file, joined by the reads inside it.
+
+        It holds the store's lock: writes in this process wait for it, and
+        SQLite's read transaction keeps other processes' out of its view.
+        ``hold`` changes nothing here, where no write can overlap a read.
+        """
+        open_scope: Snapshot | None = getattr(self._local, "scope", None)
+        if open_scope is not None:
+            yield Snapshot(open_scope.graph, open_scope.db, nested=True)
+            return
         with self._transaction(write=False):
             self._sync()
-            yield Snapshot(self._graph.copy(as_view=True), self._db)
+            scope = Snapshot(self._graph.copy(as_view=True), self._db)
+            self._local.scope = scope
+            try:
+                yield scope
+            finally:
+                self._local.scope = None
+
+    def query(self, read: Read, **params: Any) -> list[Row]:
+        with self.reading() as snapshot:
+            return read.embedded(snapshot, **params)
+
+    def read_only(
+        self,
+        query: str,
+        parameters: Mapping[str, Any],
+        *,
+        timeout: float,
+        max_rows: int,
+        max_bytes: int,
+    ) -> CypherResult:
+        raise UnsupportedError(
+            f"raw Cypher needs Neo4j; this server uses the {self.name} store "
+            "(set NEO4J_URI), and the named queries answer the same questions without Cypher"
+        )
 
     def _all(self, kind: str) -> list[Any]:
         model = _MODEL[kind]
@@ -377,7 +428,7 @@ class MemoryStore:
                     "WHERE subject = ?1 OR object = ?1 OR event = ?1 ORDER BY id, att_id",
                     involving,
                 )
-        return list(attested_claims(rows))
+        return [attested(row) for row in claim_rows(rows)]
 
     def mentions(self, document_id: str) -> list[Mention]:
         with self.reading() as snap:
@@ -416,19 +467,15 @@ def _edge(predicate: str, status: str, attestations: int) -> dict[str, Any]:
     return {"type": _REL_TYPE[predicate], "status": _STATUS[status], "attestations": attestations}
 
 
-def attested_claims(rows: Iterable[tuple[Any, ...]]) -> Iterator[AttestedClaim]:
-    """Rows of ``claims_said`` (id, claim, att), ordered by claim, as attested claims."""
-    claim: Claim | None = None
-    atts: list[Attestation] = []
-    for claim_id, claim_data, att_data in rows:
-        if claim is None or claim.id != claim_id:
-            if claim is not None:
-                yield AttestedClaim(claim, tuple(atts))
-            claim, atts = Claim.model_validate_json(claim_data), []
-        if att_data is not None:
-            atts.append(Attestation.model_validate_json(att_data))
-    if claim is not None:
-        yield AttestedClaim(claim, tuple(atts))
+def claim_rows(rows: Iterable[tuple[Any, ...]]) -> list[Row]:
+    """Rows of ``claims_said`` (id, claim, att), ordered by claim, as ``{claim, atts}`` rows."""
+    found: dict[str, Row] = {}
+    for claim_id, claim, att in rows:
+        if claim_id not in found:
+            found[claim_id] = {"claim": json.loads(claim), "atts": []}
+        if att is not None:
+            found[claim_id]["atts"].append(json.loads(att))
+    return list(found.values())
 
 
 def read_legacy(path: Path) -> GraphBatch:

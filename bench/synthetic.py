@@ -684,7 +684,7 @@ def _trusted(model: type[_M], fields: dict[str, Any]) -> _M:
 
     This is what ``model.model_construct(**fields)`` does, less its loop over
     aliases and defaults: ``fields`` holds every field, in the model's order.
-    Validation is most of the cost at 100,000 claims; ``tests/test_synthetic.py``
+    Validation is most of the cost at 100,000 claims; ``tests/unit/test_synthetic.py``
     re-validates every record of a generated batch and finds it equal, ids
     included: they are hashed here with ``content_id`` from the same parts as
     the models' validators hash them.
