@@ -17,25 +17,26 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 import pandas as pd
 
-from actorgraph.errors import NotFoundError
 from actorgraph.exports import Format, export, to_networkx
 from actorgraph.graph import open_store
-from actorgraph.graph.cypher import CypherResult
 from actorgraph.graph.model import Predicate, Status
-from actorgraph.graph.store import GraphStore
+from actorgraph.graph.store import CypherResult, GraphStore, read_consistently
 from actorgraph.loaders.pipeline import FileOutcome, load_paths
+from actorgraph.names.resolve import resolve_actor
 from actorgraph.queries import catalogue as q
 from actorgraph.queries.shapes import ClaimView, EventDetail, Said, SearchHit
 from actorgraph.settings import Settings
 from actorgraph.viz import network as viz
+
+_T = TypeVar("_T")
 
 
 def open(settings: Settings | None = None) -> Graph:
@@ -77,17 +78,24 @@ class Graph:
         return Table("search", [_hit(h) for h in hits])
 
     def actor_id(self, name: str) -> str:
-        """The id of the actor ``name`` names (an id, a name or any alias)."""
-        if self.store.actor(name) is not None:
-            return name
-        hits = q.search(self.store, q.SearchParams(q=name, limit=1))
-        if not hits:
-            raise NotFoundError(f"no actor matches {name!r}")
-        return hits[0].actor.id
+        """The id of the actor ``name`` names: an id, a name, an alias or a spelling of one.
+
+        Raises
+        ------
+        NotFoundError
+            If it names no one actor; the message names the closest.
+        """
+        return resolve_actor(self.store, name).id
+
+    def _read(self, call: Callable[[], _T]) -> _T:
+        """``call()`` in one reading scope: every read of one method sees one state."""
+        return read_consistently(self.store, call)
 
     def actor(self, name: str) -> dict[str, Any]:
         """An actor with how many documents name it and its claims by status and predicate."""
-        return q.actor(self.store, self.actor_id(name), q.AsOf()).model_dump(mode="json")
+        return self._read(lambda: q.actor(self.store, self.actor_id(name), q.AsOf())).model_dump(
+            mode="json"
+        )
 
     # -- networks ----------------------------------------------------------------------
 
@@ -108,18 +116,18 @@ class Graph:
             limit=limit,
             as_of=as_of,
         )
-        return Network(viz.neighbourhood(self.store, self.actor_id(name), params), self.store)
+        view = self._read(lambda: viz.neighbourhood(self.store, self.actor_id(name), params))
+        return Network(view, self.store)
 
     def chain(self, name: str, direction: str = "both", depth: int = 3) -> Network:
         """Who commands the actor and what it is part of (up), and what is below it (down)."""
         params = q.ChainParams.model_validate({"direction": direction, "depth": depth})
-        return Network(viz.chain(self.store, self.actor_id(name), params), self.store)
+        view = self._read(lambda: viz.chain(self.store, self.actor_id(name), params))
+        return Network(view, self.store)
 
     def paths(self, source: str, target: str, max_hops: int = 4) -> Network:
         """The shortest paths between two actors, each step with the claim it rests on."""
-        params = q.PathParams(
-            source=self.actor_id(source), target=self.actor_id(target), max_hops=max_hops
-        )
+        params = q.PathParams(source=source, target=target, max_hops=max_hops)
         return Network(viz.paths(self.store, params), self.store)
 
     # -- claims and events ---------------------------------------------------------------
@@ -133,7 +141,7 @@ class Graph:
     ) -> Claims:
         """Claims with their status and every attestation; ``status="contested"`` and so on."""
         params = q.ClaimParams(
-            actor=self.actor_id(actor) if actor else None,
+            actor=actor or None,
             status=[Status(s) for s in _many(status)],
             predicate=[Predicate(p) for p in _many(predicate)],
             as_of=as_of,
@@ -151,9 +159,7 @@ class Graph:
         until: dt.date | None = None,
     ) -> Table:
         """Events in date order, each with its claims and how many speakers told of it."""
-        params = q.TimelineParams(
-            actor=self.actor_id(actor) if actor else None, since=since, until=until
-        )
+        params = q.TimelineParams(actor=actor or None, since=since, until=until)
         return Table("timeline", [_event(e) for e in q.timeline(self.store, params)])
 
     def cypher(self, query: str, **parameters: Any) -> Table:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 import json
+import logging
 import os
 import shutil
 import sys
@@ -21,20 +21,22 @@ from rich.progress import Progress
 from rich.table import Table
 
 from actorgraph.api.access import is_loopback
-from actorgraph.errors import ActorGraphError, InputError, NotFoundError, UnavailableError
+from actorgraph.errors import ActorGraphError, InputError, UnavailableError
+from actorgraph.evaluate import Score
+from actorgraph.evaluate import evaluate as run_evaluation
 from actorgraph.exports import Format, export
+from actorgraph.extraction import Extraction, RuleExtractor
 from actorgraph.graph import open_embedded, open_neo4j, open_store
-from actorgraph.graph.model import Actor, ActorKind, Event, Predicate, Stance, Status
+from actorgraph.graph.model import Actor, ActorKind, Stance, Status
 from actorgraph.graph.store import KINDS, GraphStore, WriteResult
+from actorgraph.graph.vocabulary import STATUSES
 from actorgraph.loaders.articles import read_articles
 from actorgraph.loaders.curated import read_curated
-from actorgraph.loaders.evaluate import Score
-from actorgraph.loaders.evaluate import evaluate as run_evaluation
-from actorgraph.loaders.extraction import Extraction, RuleExtractor
 from actorgraph.loaders.pipeline import FileOutcome, candidates, expand, load_paths, promote
-from actorgraph.loaders.resolve import AliasIndex, normalise
-from actorgraph.queries.catalogue import NeighbourhoodParams
-from actorgraph.queries.profile import Relation, actor_profile
+from actorgraph.names.resolve import resolve_actor
+from actorgraph.queries import catalogue
+from actorgraph.queries.profile import actor_profile
+from actorgraph.queries.shapes import ClaimView, Ref
 from actorgraph.settings import Settings
 from actorgraph.viz.network import neighbourhood_page
 
@@ -46,16 +48,35 @@ app = typer.Typer(
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
+
+@app.callback()
+def main(
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="Say what happens beneath: -v each file loaded, skipped or refused, the "
+            "embedded graph built, reads held or tried again; -vv every retry.",
+        ),
+    ] = 0,
+) -> None:
+    """actorgraph: an actor knowledge graph that keeps who claimed what, and who denied it."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("actorgraph")
+    logger.handlers = [handler]
+    logger.setLevel(
+        logging.WARNING if not verbose else logging.INFO if verbose == 1 else logging.DEBUG
+    )
+
+
 REPO = Path(__file__).resolve().parent.parent
 DEMO_PATHS = (REPO / "data", REPO / "examples" / "articles")
 PROGRESS_FROM = 20  # files; fewer load too fast for a bar to help
-_PHRASE = {
-    Predicate.COMMANDS: "commands",
-    Predicate.PART_OF: "is part of",
-    Predicate.STRUCK: "struck",
-    Predicate.KILLED_IN: "was killed in",
-}
-_STATUS_STYLE = {"confirmed": "green", "reported": "cyan", "contested": "yellow", "denied": "red"}
+SHOWN = 100_000
+"""The most actors ``actorgraph actors`` lists."""
 
 
 @contextmanager
@@ -198,15 +219,16 @@ def demo(
 @app.command()
 def actors(
     q: Annotated[
-        str | None, typer.Option("--q", help="Only actors with a name containing this.")
+        str | None, typer.Option("--q", help="Only actors a search for this finds.")
     ] = None,
 ) -> None:
-    """List actors; with --q, those with a name or alias containing TEXT, in any spelling."""
+    """List actors; with --q, those whose names match TEXT in any spelling, best first."""
     with _open() as store:
-        found = store.actors()
-    if q is not None:
-        needle = normalise(q)[0]
-        found = [a for a in found if any(needle in normalise(n)[0] for n in (*a.names, a.id))]
+        if q is None:
+            found, _ = catalogue.actors(store, catalogue.ActorListParams(), 0, SHOWN)
+        else:
+            hits = catalogue.search(store, catalogue.SearchParams(q=q, limit=100))
+            found = [h.actor for h in hits]
     table = Table("id", "name", "kind", "aliases", box=None, header_style="bold")
     for actor in found:
         table.add_row(actor.id, actor.name, actor.kind.value, escape(", ".join(actor.aliases[:4])))
@@ -218,8 +240,8 @@ def actors(
 def show(name: Annotated[str, typer.Argument(help="An actor's id, name or any alias.")]) -> None:
     """Show an actor with its relations, each with its status and sources."""
     with _open() as store:
-        actor = _resolve(store, name)
-        profile = actor_profile(store, actor.id)
+        profile = actor_profile(store, name)
+    actor = profile.actor
     out.print(f"[bold]{escape(actor.name)}[/]  ({actor.kind.value}, id {actor.id})")
     if actor.aliases:
         out.print(f"also: {escape(', '.join(actor.aliases))}")
@@ -229,22 +251,20 @@ def show(name: Annotated[str, typer.Argument(help="An actor's id, name or any al
     if not profile.relations:
         out.print("No relations recorded yet.")
     for relation in profile.relations:
-        out.print(_sentence(relation, bold=actor.id))
+        out.print(_sentence(relation.claim, bold=actor.id))
         for other in relation.same_event:
             out.print(f"    same event: {_sentence(other)}")
-        for source in relation.sources:
-            att = source.attestation
-            speaker = source.speaker.name if source.speaker else att.speaker
-            verb = "reported" if att.stance is Stance.REPORTED else "[red]denied[/]"
-            hedge = " (hedged)" if att.hedged else ""
-            doc = source.document
-            where = f"“{doc.title}”, {doc.publisher or 'unknown publisher'}" if doc else "?"
-            when = att.date.isoformat() if att.date else "undated"
+        for said in relation.claim.attestations:
+            verb = "reported" if said.stance is Stance.REPORTED else "[red]denied[/]"
+            hedge = " (hedged)" if said.hedged else ""
+            doc = said.document
+            where = f"“{doc.title}”, {doc.publisher or 'unknown publisher'}"
+            when = said.date.isoformat() if said.date else "undated"
             out.print(
-                f"    · {escape(speaker)} {verb}{hedge} in {escape(where)}, {when} "
-                f"[dim]({att.document}, chars {att.start}–{att.end})[/]"
+                f"    · {escape(said.speaker.name)} {verb}{hedge} in {escape(where)}, {when} "
+                f"[dim]({doc.id}, chars {said.start}–{said.end})[/]"
             )
-            out.print(f"      [italic]“{escape(att.quote)}”[/]")
+            out.print(f"      [italic]“{escape(said.quote)}”[/]")
         out.print()
 
 
@@ -262,8 +282,8 @@ def viz(
 ) -> None:
     """Draw an actor's neighbourhood as an interactive page that works offline."""
     with _open() as store:
-        actor = _resolve(store, name)
-        params = NeighbourhoodParams(hops=hops, status=status or [], limit=limit)
+        actor = resolve_actor(store, name)
+        params = catalogue.NeighbourhoodParams(hops=hops, status=status or [], limit=limit)
         page = neighbourhood_page(store, actor.id, params)
     with _user_errors():
         try:
@@ -383,41 +403,20 @@ def _prog() -> str:
     return os.path.relpath(argv0)
 
 
-def _resolve(store: GraphStore, name: str) -> Actor:
-    index = AliasIndex(store.actors())
-    found = index.candidates(name)
-    if len(found) == 1:
-        return found[0]
-    if found:
-        ids = ", ".join(a.id for a in found)
-        raise NotFoundError(f"{name!r} names several actors ({ids}): give an id")
-    names = {n: a.id for a in index.actors.values() for n in a.names}
-    close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise NotFoundError(f"no actor named {name!r}{hint}")
+def _name(ref: Ref) -> str:
+    return f"the {ref.name}" if ref.kind == "event" else ref.name
 
 
-def _name(node: Actor | Event | None, fallback: str) -> str:
-    if isinstance(node, Actor):
-        return node.name
-    if isinstance(node, Event):
-        return f"the {node.label}"
-    return fallback
+def _sentence(claim: ClaimView, bold: str | None = None) -> str:
+    def part(ref: Ref) -> str:
+        text = escape(_name(ref))
+        return f"[bold]{text}[/]" if ref.id == bold else text
 
-
-def _sentence(relation: Relation, bold: str | None = None) -> str:
-    claim = relation.claim
-
-    def part(node: Actor | Event | None, node_id: str) -> str:
-        text = escape(_name(node, node_id))
-        return f"[bold]{text}[/]" if node_id == bold else text
-
-    subject, target = part(relation.subject, claim.subject), part(relation.object, claim.object)
-    line = f"{subject} {_PHRASE[claim.predicate]} {target}"
-    if relation.event is not None and claim.predicate is not Predicate.KILLED_IN:
-        line += f" in {escape(_name(relation.event, claim.event or ''))}"
-    style = _STATUS_STYLE[relation.status.value]
-    return f"{line}  [{style}]\\[{relation.status.value}][/]"
+    line = f"{part(claim.subject)} {claim.predicate.terms.phrase} {part(claim.object)}"
+    if claim.event is not None and not claim.predicate.about_event:
+        line += f" in {escape(_name(claim.event))}"
+    style = STATUSES[claim.status.value].terminal
+    return f"{line}  [{style}]\\[{claim.status.value}][/]"
 
 
 # -- extraction -----------------------------------------------------------------------
@@ -488,10 +487,10 @@ def _print_extraction(extraction: Extraction, names: dict[str, str]) -> None:
     for found in extraction.claims:
         c = found.claim
         obj = names.get(c.object, c.object)
-        line = f"{names.get(c.subject, c.subject)} {_PHRASE[c.predicate]} {obj}"
-        if c.event and c.predicate is not Predicate.KILLED_IN:
+        line = f"{names.get(c.subject, c.subject)} {c.predicate.terms.phrase} {obj}"
+        if c.event and not c.predicate.about_event:
             line += f" in {c.event}"
-        style = _STATUS_STYLE[found.status]
+        style = STATUSES[found.status].terminal
         out.print(f"{escape(line)}  [{style}]\\[{found.status}][/]")
         for said in found.said:
             verb = "reported" if said.stance is Stance.REPORTED else "[red]denied[/]"

@@ -224,7 +224,8 @@ def claims(
     request: Request, store: Store, params: Annotated[ClaimPage, Query()]
 ) -> Page[ClaimView]:
     """Claims (all, or about one actor) by status and predicate, with who said what."""
-    return _slice(request, q.claims(store, _only(params, q.ClaimParams)), params)
+    found = q.claims(store, _only(params, q.ClaimParams), params.offset, params.limit)
+    return _page(request, found, found.total, params)
 
 
 @router.get("/claims/contested", tags=["claims"])
@@ -232,7 +233,8 @@ def contested(
     request: Request, store: Store, params: Annotated[ContestedPage, Query()]
 ) -> Page[ClaimView]:
     """Claims some speaker reports and another denies, with both sides' words."""
-    return _slice(request, q.contested(store, _only(params, q.ContestedParams)), params)
+    found = q.contested(store, _only(params, q.ContestedParams), params.offset, params.limit)
+    return _page(request, found, found.total, params)
 
 
 @router.get("/claims/{claim_id}", tags=["claims"])
@@ -258,7 +260,8 @@ def timeline(
     request: Request, store: Store, params: Annotated[TimelinePage, Query()]
 ) -> Page[EventDetail]:
     """Events in date order, for an actor and/or a period, each with the claims about it."""
-    return _slice(request, q.timeline(store, _only(params, q.TimelineParams)), params)
+    found = q.timeline(store, _only(params, q.TimelineParams), params.offset, params.limit)
+    return _page(request, found, found.total, params)
 
 
 @router.get("/events/{event_id}", tags=["events"])

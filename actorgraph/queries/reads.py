@@ -1,73 +1,35 @@
-"""The reads every named query is built from: each one's Cypher for Neo4j and its networkx twin.
+"""The reads every named query is built from: each one's Cypher for Neo4j and its twin on the
+embedded store (networkx for traversals, SQL for records).
 
-A :class:`Read` returns rows of plain values. Both implementations must
-return the same rows for the same graph; the contract suite checks this on
-the founding corpus and on generated graphs. Everything above the rows
-(statuses as of a date, traversal, ranking, paging) is shared Python, so it
-cannot drift between the stores.
+A :class:`~actorgraph.graph.store.Read` returns rows of plain values, and a
+store runs it (:meth:`~actorgraph.graph.store.GraphStore.query`). Both
+implementations must return the same rows for the same graph; the contract
+suite checks this on the founding corpus and on generated graphs. Everything
+above the rows (statuses as of a date, traversal, ranking) is shared Python,
+so it cannot drift between the stores.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
-from neo4j.time import Date
-from typing_extensions import LiteralString
 
-from actorgraph.errors import UnsupportedError
-from actorgraph.graph.memory import MemoryStore, Snapshot
 from actorgraph.graph.model import (
     Actor,
-    Attestation,
-    Claim,
     Event,
     Predicate,
 )
-from actorgraph.graph.neo4j import Neo4jStore
-from actorgraph.graph.store import AttestedClaim, GraphStore
+from actorgraph.graph.sqlite import Snapshot, claim_rows
+from actorgraph.graph.store import Read, Row
 
-Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Read:
-    """One read: Cypher for Neo4j; for the embedded store, a function of its graph and its file."""
-
-    name: str
-    cypher: LiteralString
-    embedded: Callable[..., list[Row]]
-
-
-def run(store: GraphStore, read: Read, **params: Any) -> list[Row]:
-    """Run ``read`` on ``store`` with ``params``; values come back as plain Python (dates as dates).
-
-    Raises
-    ------
-    UnsupportedError
-        For a store that is neither the embedded one nor Neo4j.
-    """
-    if isinstance(store, Neo4jStore):
-        cypher_params = {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
-        return [_native(row) for row in store.read(read.cypher, **cypher_params)]
-    if isinstance(store, MemoryStore):
-        with store.reading() as snapshot:
-            return read.embedded(snapshot, **params)
-    raise UnsupportedError(f"no query implementation for the {store.name} store")
-
-
-def _native(value: Any) -> Any:
-    if isinstance(value, Date):
-        return value.to_native()
-    if isinstance(value, dict):
-        return {k: _native(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    return value
+_PREDICATE_OF = {p.rel_type: p.value for p in Predicate}
+"""Each relationship type's predicate (Neo4j's twin lower-cases the type: the test of the
+vocabulary checks that these agree)."""
+_ABOUT_EVENTS = {p.rel_type for p in Predicate if p.about_event}
 
 
 def _is(graph: nx.MultiDiGraph, node_id: str, label: str) -> bool:
@@ -85,17 +47,7 @@ def _claim_rows(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
         "SELECT id, claim, att FROM claims_said "
         "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id, att_id"
     )
-    return _claim_row_groups(snap.rows(sql, sorted(set(ids))))
-
-
-def _claim_row_groups(rows: Iterable[tuple[Any, ...]]) -> list[Row]:
-    found: dict[str, Row] = {}
-    for claim_id, claim, att in rows:
-        if claim_id not in found:
-            found[claim_id] = {"claim": json.loads(claim), "atts": []}
-        if att is not None:
-            found[claim_id]["atts"].append(json.loads(att))
-    return list(found.values())
+    return claim_rows(snap.rows(sql, sorted(set(ids))))
 
 
 # -- claims ------------------------------------------------------------------
@@ -149,7 +101,7 @@ def _edges_touching(snap: Snapshot, ids: Iterable[str], predicates: Iterable[str
                         "claim": key,
                         "source": source,
                         "target": target,
-                        "predicate": e["type"].lower(),
+                        "predicate": _PREDICATE_OF[e["type"]],
                         "status": e["status"],
                         "attestations": e["attestations"],
                     }
@@ -187,7 +139,7 @@ def _claims_about_events(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
         found.update(
             key
             for _, _, key, kind in snap.graph.in_edges(event, keys=True, data="type")
-            if kind == Predicate.KILLED_IN.rel_type
+            if kind in _ABOUT_EVENTS
         )
     return _claim_rows(snap, found)
 
@@ -217,8 +169,7 @@ def _all_claims(snap: Snapshot, needs_report: bool, needs_denial: bool) -> list[
         "(NOT ?2 OR id IN (SELECT claim FROM attestations WHERE stance = 'denied')) "
         "ORDER BY id, att_id"
     )
-    rows = snap.rows(sql, needs_report, needs_denial)
-    return _claim_row_groups(rows)
+    return claim_rows(snap.rows(sql, needs_report, needs_denial))
 
 
 ALL_CLAIMS = Read(
@@ -229,6 +180,47 @@ ALL_CLAIMS = Read(
     _all_claims,
 )
 """Every claim, or only those someone reported and/or someone denied (a cheap pre-filter)."""
+
+
+def _claim_page(
+    snap: Snapshot, statuses: list[str], predicates: list[str], skip: int, limit: int
+) -> list[Row]:
+    sql = (
+        "SELECT id FROM claims WHERE status IN (SELECT value FROM json_each(?1)) "
+        "AND predicate IN (SELECT value FROM json_each(?2)) ORDER BY id LIMIT ?3 OFFSET ?4"
+    )
+    page = [i for (i,) in snap.rows(sql, statuses, predicates, limit, skip)]
+    return _claim_rows(snap, page)
+
+
+CLAIM_PAGE = Read(
+    "claim_page",
+    "MATCH ()-[r:COMMANDS|PART_OF|STRUCK|KILLED_IN]->() "
+    "WHERE r.status IN $statuses AND toLower(type(r)) IN $predicates "
+    "WITH r.claim AS id ORDER BY id SKIP $skip LIMIT $limit "
+    "MATCH (c:Claim {id: id}) " + _WITH_ATTESTATIONS,
+    _claim_page,
+)
+"""A page of the claims whose current status and predicate are among those given, by id.
+
+The status every write keeps on a claim's edge: what the store can page by itself when
+no ``as_of`` asks for statuses of another day."""
+
+
+def _count_claims(snap: Snapshot, statuses: list[str], predicates: list[str]) -> list[Row]:
+    sql = (
+        "SELECT count(*) FROM claims WHERE status IN (SELECT value FROM json_each(?1)) "
+        "AND predicate IN (SELECT value FROM json_each(?2))"
+    )
+    return [{"n": snap.rows(sql, statuses, predicates)[0][0]}]
+
+
+COUNT_CLAIMS = Read(
+    "count_claims",
+    "MATCH ()-[r:COMMANDS|PART_OF|STRUCK|KILLED_IN]->() "
+    "WHERE r.status IN $statuses AND toLower(type(r)) IN $predicates RETURN count(r) AS n",
+    _count_claims,
+)
 
 
 # -- nodes -------------------------------------------------------------------
@@ -325,26 +317,44 @@ DOCUMENT_PAGE = Read(
 """A page of documents' metadata, newest first (undated last)."""
 
 
-def _events_between(snap: Snapshot, since: dt.date | None, until: dt.date | None) -> list[Row]:
-    sql = (
-        "WITH e AS (SELECT id, data, json_extract(data, '$.date') AS day FROM events) "
-        "SELECT data FROM e WHERE (?1 IS NULL AND ?2 IS NULL) OR (day IS NOT NULL "
-        "AND (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2)) "
-        "ORDER BY day IS NULL, day, id"
-    )
-    bounds = [None if d is None else d.isoformat() for d in (since, until)]
-    return _props(snap.rows(sql, *bounds))
+_BETWEEN_SQL = (
+    "WITH e AS (SELECT id, data, json_extract(data, '$.date') AS day FROM events) "
+    "SELECT {what} FROM e WHERE (?1 IS NULL AND ?2 IS NULL) OR (day IS NOT NULL "
+    "AND (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2)) "
+)
+_BETWEEN = (
+    "MATCH (e:Event) "
+    "WHERE ($since IS NULL AND $until IS NULL) OR (e.date IS NOT NULL "
+    "AND ($since IS NULL OR e.date >= $since) AND ($until IS NULL OR e.date <= $until)) "
+)
+
+
+def _days(since: dt.date | None, until: dt.date | None) -> list[str | None]:
+    return [None if d is None else d.isoformat() for d in (since, until)]
+
+
+def _events_between(
+    snap: Snapshot, since: dt.date | None, until: dt.date | None, skip: int, limit: int
+) -> list[Row]:
+    sql = _BETWEEN_SQL.format(what="data") + "ORDER BY day IS NULL, day, id LIMIT ?3 OFFSET ?4"
+    return _props(snap.rows(sql, *_days(since, until), limit, skip))
 
 
 EVENTS_BETWEEN = Read(
     "events_between",
-    "MATCH (e:Event) "
-    "WHERE ($since IS NULL AND $until IS NULL) OR (e.date IS NOT NULL "
-    "AND ($since IS NULL OR e.date >= $since) AND ($until IS NULL OR e.date <= $until)) "
-    "RETURN properties(e) AS props ORDER BY e.date IS NULL, e.date, e.id",
+    _BETWEEN + "RETURN properties(e) AS props ORDER BY e.date IS NULL, e.date, e.id "
+    "SKIP $skip LIMIT $limit",
     _events_between,
 )
-"""Events dated within ``since``..``until``, by date; undated ones only when neither is given."""
+"""A page of the events dated within ``since``..``until``, by date; undated ones only when
+neither is given."""
+
+
+def _count_between(snap: Snapshot, since: dt.date | None, until: dt.date | None) -> list[Row]:
+    return [{"n": snap.rows(_BETWEEN_SQL.format(what="count(*)"), *_days(since, until))[0][0]}]
+
+
+COUNT_BETWEEN = Read("count_events_between", _BETWEEN + "RETURN count(e) AS n", _count_between)
 
 
 def _mentioning(snap: Snapshot, id: str) -> list[Row]:
@@ -426,12 +436,15 @@ READS = (
     CLAIMS_ABOUT_EVENTS,
     CLAIMS_BY_ID,
     ALL_CLAIMS,
+    CLAIM_PAGE,
+    COUNT_CLAIMS,
     ACTORS_BY_ID,
     EVENTS_BY_ID,
     NODES_BY_ID,
     DOCUMENT_REFS,
     DOCUMENT_PAGE,
     EVENTS_BETWEEN,
+    COUNT_BETWEEN,
     MENTIONING,
     ACTOR_PAGE,
     COUNT_ACTORS,
@@ -441,21 +454,6 @@ READS = (
 
 
 # -- rows to models ------------------------------------------------------------
-
-
-def attested(rows: Iterable[Row]) -> list[AttestedClaim]:
-    """Claim rows as claims with their attestations (sorted by id)."""
-    return [
-        AttestedClaim(
-            Claim.model_validate(row["claim"]),
-            tuple(sorted((Attestation.model_validate(a) for a in row["atts"] if a), key=_by_id)),
-        )
-        for row in rows
-    ]
-
-
-def _by_id(att: Attestation) -> str:
-    return att.id
 
 
 def actors(rows: Iterable[Row]) -> dict[str, Actor]:

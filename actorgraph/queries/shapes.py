@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from actorgraph.graph.model import Actor, Event, Predicate, Stance, Status
+
+_T = TypeVar("_T")
 
 
 class _Shape(BaseModel):
@@ -132,3 +136,24 @@ class GraphStatistics(_Shape):
     location: str
     counts: dict[str, int]
     statuses: dict[str, int]
+
+
+class Slice(list[_T]):
+    """One page of a longer list (all of it by default), and how long that list is.
+
+    Examples
+    --------
+    >>> page = Slice.of(["a", "b", "c"], offset=1, limit=1)
+    >>> page, page.total
+    (['b'], 3)
+    """
+
+    def __init__(self, items: Iterable[_T], total: int | None = None) -> None:
+        super().__init__(items)
+        self.total = len(self) if total is None else total
+
+    @classmethod
+    def of(cls, items: Sequence[_T], offset: int = 0, limit: int | None = None) -> Slice[_T]:
+        """The page of ``items`` from ``offset``, at most ``limit`` long."""
+        end = None if limit is None else offset + limit
+        return cls(items[offset:end], len(items))

@@ -18,40 +18,17 @@ import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pyvis.network import Network
 
-from actorgraph.graph.model import Actor, Predicate, Status
-from actorgraph.graph.store import GraphStore
+from actorgraph.graph.model import Actor, Predicate
+from actorgraph.graph.store import GraphStore, read_consistently
+from actorgraph.graph.vocabulary import ACTOR_KINDS, NODES, STATUSES
 from actorgraph.queries import catalogue as q
 from actorgraph.queries.shapes import ClaimView, Edge, Node, Paths, Subgraph
 
 # -- styles ------------------------------------------------------------------------
 
-KIND_STYLE: dict[str, tuple[str, str]] = {  # kind: (shape, colour)
-    "person": ("dot", "#4e79a7"),
-    "armed_group": ("diamond", "#e15759"),
-    "military_command": ("triangle", "#59a14f"),
-    "state": ("square", "#9c755f"),
-    "government_body": ("square", "#b07aa1"),
-    "media_outlet": ("box", "#f28e2b"),
-    "channel": ("box", "#edc948"),
-    "organisation": ("ellipse", "#76b7b2"),
-    "event": ("star", "#555555"),
-}
-OTHER_KIND = ("dot", "#bab0ac")
-
-PREDICATE_COLOUR = {
-    Predicate.COMMANDS: "#4e79a7",
-    Predicate.PART_OF: "#8c8c8c",
-    Predicate.STRUCK: "#d62728",
-    Predicate.KILLED_IN: "#222222",
-}
-
-# status: (dashes, width); contested and denied are broken lines, confirmed the thickest
-STATUS_STYLE: dict[Status, tuple[bool | list[int], int]] = {
-    Status.CONFIRMED: (False, 4),
-    Status.REPORTED: (False, 2),
-    Status.CONTESTED: ([10, 6], 3),
-    Status.DENIED: ([2, 6], 2),
-}
+# Shapes, colours and lines come from the vocabulary (graph/vocabulary.yaml).
+KIND_STYLE = {**ACTOR_KINDS, "event": NODES["event"]}
+"""Each kind of node (an actor's kind, or ``event``) and how it is drawn."""
 
 # -- size: pyvis defaults stall beyond a few hundred nodes --------------------------
 
@@ -129,7 +106,8 @@ def render(view: View) -> str:
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     positions = _rings(nodes, edges, view.centre) if len(nodes) > PHYSICS_MAX else {}
     for node in nodes:
-        shape, colour = KIND_STYLE.get(node.kind, OTHER_KIND)
+        style = KIND_STYLE.get(node.kind, NODES["other"])
+        shape, colour = style.shape, style.colour
         extra: dict[str, Any] = {}
         if node.id in positions:
             extra["x"], extra["y"] = positions[node.id]
@@ -145,14 +123,15 @@ def render(view: View) -> str:
         )
     labelled = len(nodes) <= PHYSICS_MAX  # thousands of labels hide the picture
     for edge in edges:
-        dashes, width = STATUS_STYLE[edge.status]
+        line = STATUSES[edge.status.value]
+        dashes, width = line.dashes, line.width
         net.add_edge(
             edge.source,
             edge.target,
             id=edge.claim,
             label=edge.predicate.value if labelled else "",
             title=_edge_tip(edge, view.claims.get(edge.claim)),
-            color=PREDICATE_COLOUR[edge.predicate],
+            color=edge.predicate.terms.colour,
             dashes=dashes,
             width=width,
             status=edge.status.value,
@@ -165,9 +144,9 @@ def render(view: View) -> str:
         options=_options(len(nodes), len(edges), bool(positions)),
         physics=not positions,
         omitted=omitted,
-        legend_kinds=[(k, *KIND_STYLE[k]) for k in KIND_STYLE],
-        legend_predicates=[(p.value, c) for p, c in PREDICATE_COLOUR.items()],
-        legend_statuses=[(s.value, *STATUS_STYLE[s]) for s in STATUS_STYLE],
+        legend_kinds=[(k, v.shape, v.colour) for k, v in KIND_STYLE.items()],
+        legend_predicates=[(p.value, p.terms.colour) for p in Predicate],
+        legend_statuses=[(s, v.dashes, v.width) for s, v in STATUSES.items()],
         vis_js=_vis("vis-network.min.js"),
         vis_css=_vis("vis-network.css"),
     )
@@ -313,18 +292,21 @@ def with_tips(store: GraphStore, view: View) -> View:
 
 
 def neighbourhood_page(store: GraphStore, actor_id: str, params: q.NeighbourhoodParams) -> str:
-    """``GET /viz/actors/{id}``, ``actorgraph viz``."""
-    return render(with_tips(store, neighbourhood(store, actor_id, params)))
+    """``GET /viz/actors/{id}``, ``actorgraph viz``: read in one scope, then drawn."""
+    view = read_consistently(
+        store, lambda: with_tips(store, neighbourhood(store, actor_id, params))
+    )
+    return render(view)
 
 
 def paths_page(store: GraphStore, params: q.PathParams) -> str:
     """``GET /viz/paths``."""
-    return render(with_tips(store, paths(store, params)))
+    return render(read_consistently(store, lambda: with_tips(store, paths(store, params))))
 
 
 def claims_page(store: GraphStore, params: q.ClaimParams) -> str:
     """``GET /viz/claims``."""
-    return render(claims(store, params))
+    return render(read_consistently(store, lambda: claims(store, params)))
 
 
 def explorer_page() -> str:
