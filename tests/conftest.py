@@ -12,8 +12,8 @@ import pytest
 from neo4j import Session
 
 from actorgraph.graph import STORE_FILE
-from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.neo4j import Neo4jStore
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphStore
 from actorgraph.settings import Settings
 from tests.servers import neo4j_env
@@ -40,8 +40,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def store(data_dir: Path) -> MemoryStore:
-    return MemoryStore(data_dir / STORE_FILE)
+def store(data_dir: Path) -> SQLiteStore:
+    return SQLiteStore(data_dir / STORE_FILE)
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +93,7 @@ def wipe(store: Neo4jStore) -> None:
 def any_store(request: pytest.FixtureRequest, data_dir: Path) -> GraphStore:
     """Each store in turn: the contract suite runs unchanged on both."""
     if request.param == "embedded":
-        return MemoryStore(data_dir / STORE_FILE)
+        return SQLiteStore(data_dir / STORE_FILE)
     store: Neo4jStore = request.getfixturevalue("neo4j_store")
     return store
 
@@ -111,7 +111,7 @@ def served(request: pytest.FixtureRequest, data_dir: Path) -> Served:
     """Each store in turn, empty, for tests that start servers or commands on it."""
     if request.param == "embedded":
         env = {"ACTORGRAPH_DATA": str(data_dir)}
-        return Served(MemoryStore(data_dir / STORE_FILE), env)
+        return Served(SQLiteStore(data_dir / STORE_FILE), env)
     settings: Settings = request.getfixturevalue("neo4j_settings")
     return Served(request.getfixturevalue("neo4j_store"), neo4j_env(settings))
 
@@ -120,6 +120,23 @@ def served(request: pytest.FixtureRequest, data_dir: Path) -> Served:
 def figures(request: pytest.FixtureRequest) -> dict[str, object]:
     """Figures a test measures (RELIABILITY.md quotes them), kept by test id in FIGURES_FILE."""
     return _FIGURES.setdefault(request.node.nodeid, {})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs: ``neo4j`` (directly, or as a store parameter) and
+    ``browser``; the e2e tier is ``slow`` besides."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if fixtures & NEO4J_FIXTURES or "neo4j" in params.values():
+            item.add_marker(pytest.mark.neo4j)
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if Path(str(item.fspath)).parent.name == "e2e":
+            item.add_marker(pytest.mark.slow)
+
+
+NEO4J_FIXTURES = {"neo4j_settings", "neo4j_store"}
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -23,6 +23,13 @@ from actorgraph.settings import Settings
 REPO = Path(__file__).resolve().parent.parent
 NEO4J_HOME = Path(os.environ.get("ACTORGRAPH_NEO4J_HOME", REPO / ".cache" / "neo4j"))
 """Where ``scripts/neo4j`` keeps the suite's Neo4j: its jars, data and logs."""
+CHROMIUM_FLAGS = [  # the house's flags for Chromium on these machines
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOOPBACK = "http://127.0.0.1"
 """The base URL of an app tested in-process: a Host the API trusts, as a local server sees."""
 

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from actorgraph.cli import app
 from actorgraph.graph import STORE_FILE
-from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.model import Stance
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphBatch
 from actorgraph.loaders.pipeline import load_paths
 from tests.conftest import ARTICLES, DATA
@@ -25,7 +25,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def corpus(data_dir: Path) -> GraphBatch:
-    store = MemoryStore(data_dir / STORE_FILE)
+    store = SQLiteStore(data_dir / STORE_FILE)
     assert all(o.error is None for o in load_paths(store, [DATA, ARTICLES]))
     return store.dump()
 

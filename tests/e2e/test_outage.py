@@ -6,14 +6,14 @@ import httpx
 
 from actorgraph.settings import Settings
 from tests.conftest import wipe
+from tests.helpers import open_neo4j
 from tests.servers import Proxy, api_server, neo4j_env
-from tests.test_http import _open_neo4j
 
 
 def test_the_api_answers_503_while_neo4j_is_down_and_recovers_without_restart(
     neo4j_settings: Settings,
 ) -> None:
-    store = _open_neo4j(neo4j_settings)
+    store = open_neo4j(neo4j_settings)
     wipe(store)
     store.close()
     host, port = (neo4j_settings.neo4j_uri or "").split("://", 1)[1].rsplit(":", 1)

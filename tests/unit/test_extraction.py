@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from actorgraph.evaluate import Report, evaluate
+from actorgraph.extraction import RuleExtractor
 from actorgraph.graph.model import Document
 from actorgraph.loaders.curated import read_curated
-from actorgraph.loaders.evaluate import Report, evaluate
-from actorgraph.loaders.extraction import RuleExtractor
 from tests.conftest import ARTICLES, DATA, GOLD
 from tests.servers import clean_env
 

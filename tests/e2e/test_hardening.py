@@ -35,12 +35,12 @@ from neo4j import GraphDatabase
 
 from actorgraph.api.app import create_app
 from actorgraph.graph import STORE_FILE
-from actorgraph.graph.memory import MemoryStore
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.loaders.pipeline import load_paths
 from actorgraph.settings import Settings
 from tests.conftest import ARTICLES, DATA, wipe
+from tests.helpers import open_neo4j
 from tests.servers import api_process, neo4j_env, neo4j_logs, peak_memory
-from tests.test_http import _open_neo4j
 
 MEMORY_BOUND = 256 * 1024 * 1024
 """What the server may grow by, at most, over all the runaway queries."""
@@ -62,7 +62,7 @@ def neo4j_api(neo4j_settings: Settings) -> Iterator[Neo4jServer]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    store = _open_neo4j(neo4j_settings)
+    store = open_neo4j(neo4j_settings)
     wipe(store)
     assert all(o.error is None for o in load_paths(store, [DATA, ARTICLES]))
     store.close()
@@ -281,7 +281,7 @@ def test_fifty_slow_raw_queries_leave_health_and_pages_answering_within_a_second
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, str]]]:
     """The app over the founding corpus on the embedded store, and an id of each kind."""
     folder = tmp_path_factory.mktemp("store")
-    store = MemoryStore(folder / STORE_FILE)
+    store = SQLiteStore(folder / STORE_FILE)
     assert all(o.error is None for o in load_paths(store, [DATA, ARTICLES]))
     everything = store.dump()
     ids = {
@@ -349,7 +349,7 @@ def test_a_host_the_server_does_not_trust_is_refused_on_every_route(
 
 
 def test_next_links_name_only_a_trusted_host(tmp_path: Path) -> None:
-    store = MemoryStore(tmp_path / STORE_FILE)
+    store = SQLiteStore(tmp_path / STORE_FILE)
     assert all(o.error is None for o in load_paths(store, [DATA, ARTICLES]))
     settings = Settings().model_copy(
         update={"data_dir": tmp_path, "neo4j_uri": None, "allowed_hosts_text": "graph.example"}

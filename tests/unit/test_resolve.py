@@ -7,7 +7,8 @@ import pytest
 
 from actorgraph.graph.model import Actor
 from actorgraph.loaders.curated import read_curated
-from actorgraph.loaders.resolve import AliasIndex, normal_form, normalise
+from actorgraph.names.aliases import AliasIndex
+from actorgraph.names.normalise import normal_form, normalise
 from tests.conftest import DATA
 
 

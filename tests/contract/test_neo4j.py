@@ -15,16 +15,16 @@ from typer.testing import CliRunner
 
 from actorgraph.cli import app
 from actorgraph.errors import ActorGraphError
-from actorgraph.graph import STORE_FILE, neo4j
-from actorgraph.graph.memory import MemoryStore
+from actorgraph.graph import STORE_FILE, neo4j_writes
 from actorgraph.graph.neo4j import Neo4jStore
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphBatch
 from actorgraph.loaders.articles import read_articles
 from actorgraph.loaders.pipeline import load_paths
 from actorgraph.settings import Settings
-from actorgraph.synthetic import generate
+from bench.synthetic import generate
 from tests.conftest import ARTICLES, DATA, REPO
-from tests.test_contract import CORPUS_COUNTS
+from tests.helpers import CORPUS_COUNTS
 
 runner = CliRunner()
 
@@ -41,7 +41,7 @@ def test_a_document_failing_half_way_leaves_nothing(
     # The mentions are written after the document itself, in the same
     # transaction; make that statement fail at run time inside Neo4j.
     monkeypatch.setattr(
-        neo4j, "MERGE_MENTIONS", "UNWIND $rows AS row WITH row WHERE 1 / 0 = 1 RETURN row"
+        neo4j_writes, "MERGE_MENTIONS", "UNWIND $rows AS row WITH row WHERE 1 / 0 = 1 RETURN row"
     )
     path = ARTICLES / "2020-01-04-round-two-taji-strikes.md"
     (outcome,) = load_paths(neo4j_store, [path])
@@ -120,7 +120,7 @@ def test_copy_moves_the_embedded_graph_into_neo4j_and_back(
 ) -> None:
     for key, value in _cli_env(neo4j_settings, tmp_path / "a").items():
         monkeypatch.setenv(key, value)
-    embedded = MemoryStore(tmp_path / "a" / STORE_FILE)
+    embedded = SQLiteStore(tmp_path / "a" / STORE_FILE)
     load_paths(embedded, [DATA, ARTICLES])
     result = runner.invoke(app, ["copy", "--to", "neo4j"])
     assert result.exit_code == 0, result.output
@@ -129,7 +129,7 @@ def test_copy_moves_the_embedded_graph_into_neo4j_and_back(
     monkeypatch.setenv("ACTORGRAPH_DATA", str(tmp_path / "b"))
     result = runner.invoke(app, ["copy", "--to", "embedded"])
     assert result.exit_code == 0, result.output
-    assert MemoryStore(tmp_path / "b" / STORE_FILE).dump() == embedded.dump()
+    assert SQLiteStore(tmp_path / "b" / STORE_FILE).dump() == embedded.dump()
 
 
 def test_show_prints_the_same_from_both_stores(

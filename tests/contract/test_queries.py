@@ -19,23 +19,23 @@ import networkx as nx
 import pytest
 
 from actorgraph.errors import NotFoundError
-from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.model import Predicate, Stance, Status
 from actorgraph.graph.neo4j import Neo4jStore
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphBatch, GraphStore
 from actorgraph.loaders.pipeline import load_paths
 from actorgraph.queries import catalogue as q
-from actorgraph.synthetic import generate
+from bench.synthetic import generate
 from tests.conftest import ARTICLES, DATA, wipe
-from tests.test_http import _open_neo4j
+from tests.helpers import open_neo4j
 
-Pair = tuple[MemoryStore, Neo4jStore]
+Pair = tuple[SQLiteStore, Neo4jStore]
 AS_OF = (None, dt.date(2020, 1, 4), dt.date(2021, 1, 1))
 
 
 def _pair(tmp: Path, settings: Any, fill: Callable[[GraphStore], None]) -> Iterator[Pair]:
-    embedded = MemoryStore(tmp / "graph.sqlite")
-    neo4j = _open_neo4j(settings)
+    embedded = SQLiteStore(tmp / "graph.sqlite")
+    neo4j = open_neo4j(settings)
     wipe(neo4j)
     fill(embedded)
     fill(neo4j)
@@ -155,8 +155,8 @@ def test_every_query_answers_the_same_on_a_generated_graph(generated: Pair) -> N
 
 
 @pytest.fixture(scope="module")
-def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> MemoryStore:
-    store = MemoryStore(tmp_path_factory.mktemp("synthetic") / "graph.sqlite")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> SQLiteStore:
+    store = SQLiteStore(tmp_path_factory.mktemp("synthetic") / "graph.sqlite")
     store.write(GENERATED)
     return store
 
@@ -168,7 +168,7 @@ def _undirected(batch: GraphBatch) -> nx.MultiGraph:
     return graph
 
 
-def test_paths_are_the_shortest_and_all_of_them(synthetic_store: MemoryStore) -> None:
+def test_paths_are_the_shortest_and_all_of_them(synthetic_store: SQLiteStore) -> None:
     graph = _undirected(GENERATED)
     rng = random.Random(3)
     nodes = sorted(n for n in graph if synthetic_store.actor(n))
@@ -195,7 +195,7 @@ def test_paths_are_the_shortest_and_all_of_them(synthetic_store: MemoryStore) ->
     assert checked >= 10
 
 
-def test_the_neighbourhood_is_every_node_within_reach(synthetic_store: MemoryStore) -> None:
+def test_the_neighbourhood_is_every_node_within_reach(synthetic_store: SQLiteStore) -> None:
     graph = _undirected(GENERATED)
     for actor_id in random.Random(8).sample(sorted(a.id for a in synthetic_store.actors()), 10):
         for hops in (1, 2):
@@ -211,7 +211,7 @@ def test_the_neighbourhood_is_every_node_within_reach(synthetic_store: MemorySto
             assert not found.truncated
 
 
-def test_a_status_is_derived_from_what_was_said_by_then(synthetic_store: MemoryStore) -> None:
+def test_a_status_is_derived_from_what_was_said_by_then(synthetic_store: SQLiteStore) -> None:
     cut = dt.date(2021, 6, 30)
     for view in q.claims(synthetic_store, q.ClaimParams(as_of=cut)):
         assert view.attestations and all(a.date and a.date <= cut for a in view.attestations)
@@ -235,3 +235,26 @@ def test_the_command_chain_goes_up_through_commanders_and_umbrellas(corpus: Pair
         )
         depth = {n.id: n.depth for n in chain.nodes}
         assert depth[upper] == depth[lower] + 1
+
+
+PAGES = [(0, 1), (0, 5), (3, 4), (7, 100), (1000, 5)]
+
+
+def test_a_page_the_store_reads_is_the_page_of_the_whole_list(generated: Pair) -> None:
+    """Claims and events paged by the store itself equal the same page of the whole answer,
+    on both stores, with the same total."""
+    listings: list[tuple[Any, Any]] = [
+        (q.claims, q.ClaimParams()),
+        (q.claims, q.ClaimParams(status=[Status.CONTESTED, Status.DENIED])),
+        (q.claims, q.ClaimParams(predicate=[Predicate.STRUCK])),
+        (q.contested, q.ContestedParams()),
+        (q.timeline, q.TimelineParams()),
+        (q.timeline, q.TimelineParams(since=dt.date(2021, 1, 1), until=dt.date(2022, 12, 31))),
+    ]
+    for query, params in listings:
+        whole = same(generated, query, params)
+        assert len(whole) > 10, query.__name__
+        for offset, limit in PAGES:
+            page = same(generated, query, params, offset, limit)
+            assert page == whole[offset : offset + limit], (query.__name__, offset, limit)
+            assert page.total == len(whole)

@@ -53,18 +53,18 @@ from typer.testing import CliRunner
 from actorgraph.api.app import create_app
 from actorgraph.cli import app as cli
 from actorgraph.errors import ActorGraphError, InputError
+from actorgraph.extraction.text import sentences
 from actorgraph.graph import STORE_FILE
-from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.model import ActorKind, EventKind, Predicate, Stance, normalise_text
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import KINDS, GraphBatch, GraphStore
 from actorgraph.loaders.articles import read_articles
 from actorgraph.loaders.curated import read_curated
 from actorgraph.loaders.pipeline import article_batch, extractor_for, load_paths
-from actorgraph.loaders.text import sentences
 from actorgraph.settings import Settings
 from tests.conftest import ARTICLES, DATA, wipe
+from tests.helpers import open_neo4j
 from tests.servers import LOOPBACK, clean_env
-from tests.test_http import _open_neo4j
 
 KEY = "fuzz-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -384,7 +384,7 @@ def expected_batch(store: GraphStore, path: Path) -> GraphBatch | None:
         return None
 
 
-def load_one(store: MemoryStore, path: Path, data: bytes, expected: Expected | None) -> str:
+def load_one(store: SQLiteStore, path: Path, data: bytes, expected: Expected | None) -> str:
     """Load ``path`` and check the three properties; ``expected`` when it is well-formed.
 
     Returns whether it was ``loaded`` or ``refused``.
@@ -412,7 +412,7 @@ def load_one(store: MemoryStore, path: Path, data: bytes, expected: Expected | N
         written = {d.text: d.model_dump(exclude_none=True, exclude={"id"}) for d in stored if d}
         assert written == {d["text"]: d for d in expected.documents}
     dump = records(store.dump())
-    assert records(MemoryStore(store.path).dump()) == dump, "read again, the store differs"
+    assert records(SQLiteStore(store.path).dump()) == dump, "read again, the store differs"
     (again,) = load_paths(store, [path])
     assert again.error is None, f"loaded once, refused the second time: {again.error}"
     if not batch.actors:  # a new outlet (its publisher) may be named in the text: now known
@@ -424,7 +424,7 @@ def load_one(store: MemoryStore, path: Path, data: bytes, expected: Expected | N
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An embedded store file with the curated actors and events and the founding corpus."""
     path = tmp_path_factory.mktemp("seed") / STORE_FILE
-    store = MemoryStore(path)
+    store = SQLiteStore(path)
     outcomes = load_paths(store, [DATA / "actors.yaml", DATA / "events.yaml", ARTICLES])
     assert all(o.error is None for o in outcomes)
     store.close()
@@ -432,14 +432,14 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def fresh(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[], MemoryStore]:
+def fresh(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[], SQLiteStore]:
     """A new copy of the seeded store for each example: examples never see each other."""
     made = iter(range(10**9))
 
-    def new() -> MemoryStore:
+    def new() -> SQLiteStore:
         folder = tmp_path_factory.mktemp(f"example{next(made)}", numbered=False)
         shutil.copy(seeded, folder / STORE_FILE)
-        return MemoryStore(folder / STORE_FILE)
+        return SQLiteStore(folder / STORE_FILE)
 
     return new
 
@@ -515,7 +515,7 @@ def curated_files(draw: st.DrawFn) -> FileCase:
 )
 @example(case=FileCase("iran.txt", b"Iran " * 10_000, None))  # took minutes: pairs, per line
 def test_article_files_load_whole_or_are_refused_clearly(
-    fresh: Callable[[], MemoryStore], case: FileCase, figures: dict[str, object]
+    fresh: Callable[[], SQLiteStore], case: FileCase, figures: dict[str, object]
 ) -> None:
     store = fresh()
     tally(figures, load_one(store, store.path.parent / case.name, case.data, case.expected))
@@ -531,7 +531,7 @@ def test_article_files_load_whole_or_are_refused_clearly(
 )
 @example(case=FileCase("publisher.jsonl", b'{"text": "x", "publisher": "\\udc80"}\n', None))
 def test_jsonl_files_load_whole_or_are_refused_clearly(
-    fresh: Callable[[], MemoryStore], case: FileCase, figures: dict[str, object]
+    fresh: Callable[[], SQLiteStore], case: FileCase, figures: dict[str, object]
 ) -> None:
     store = fresh()
     tally(figures, load_one(store, store.path.parent / case.name, case.data, case.expected))
@@ -546,7 +546,7 @@ def test_jsonl_files_load_whole_or_are_refused_clearly(
 @example(case=FileCase("item.yaml", b"actors:\n  - just a name\n", None))
 @example(case=FileCase("deep.yaml", b"actors: " + b"[" * 100_000 + b"\n", None))  # segfault
 def test_curated_files_load_whole_or_are_refused_clearly(
-    fresh: Callable[[], MemoryStore], case: FileCase, figures: dict[str, object]
+    fresh: Callable[[], SQLiteStore], case: FileCase, figures: dict[str, object]
 ) -> None:
     store = fresh()
     tally(figures, load_one(store, store.path.parent / case.name, case.data, case.expected))
@@ -560,13 +560,13 @@ runner = CliRunner()
 @fuzz(10)
 @given(case=st.one_of(article_files(), jsonl_files(), curated_files()))
 def test_the_cli_loads_or_names_the_file_and_exits_1(
-    fresh: Callable[[], MemoryStore], case: FileCase, figures: dict[str, object]
+    fresh: Callable[[], SQLiteStore], case: FileCase, figures: dict[str, object]
 ) -> None:
     store = fresh()
     store.close()
     path = store.path.parent / case.name
     path.write_bytes(case.data)
-    before = records(MemoryStore(store.path).dump())
+    before = records(SQLiteStore(store.path).dump())
     env = {"ACTORGRAPH_DATA": str(store.path.parent), "NEO4J_URI": None}
     result = runner.invoke(cli, ["load", str(path)], env=env)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
@@ -578,11 +578,11 @@ def test_the_cli_loads_or_names_the_file_and_exits_1(
     tally(figures, "refused")
     assert result.exit_code == 1, result.output
     assert f"✗ {path}" in result.output and "1 file(s) failed" in result.output
-    assert records(MemoryStore(store.path).dump()) == before
+    assert records(SQLiteStore(store.path).dump()) == before
 
 
 def test_the_cli_in_a_real_process_refuses_bad_files_without_a_traceback(
-    fresh: Callable[[], MemoryStore],
+    fresh: Callable[[], SQLiteStore],
 ) -> None:
     store = fresh()
     store.close()
@@ -678,14 +678,14 @@ def _seeded(store: GraphStore) -> None:
 def embedded_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """The app in-process on an embedded store seeded like the file tests' one."""
     folder = tmp_path_factory.mktemp("api")
-    _seeded(MemoryStore(folder / STORE_FILE))
+    _seeded(SQLiteStore(folder / STORE_FILE))
     yield from _api(Settings(data_dir=folder, NEO4J_URI=None))
 
 
 @pytest.fixture(scope="module")
 def neo4j_api(neo4j_settings: Settings) -> Iterator[Api]:
     """The app in-process on an emptied Neo4j, seeded the same way."""
-    store = _open_neo4j(neo4j_settings)
+    store = open_neo4j(neo4j_settings)
     wipe(store)
     _seeded(store)
     yield from _api(neo4j_settings)

@@ -1,6 +1,6 @@
 """Actor search over the curated actors: spellings found first, other names not found at all.
 
-The tables here are the evidence :data:`actorgraph.loaders.search.THRESHOLD`
+The tables here are the evidence :data:`actorgraph.names.search.THRESHOLD`
 was chosen on; none of their strings is special-cased in the code.
 """
 
@@ -14,8 +14,8 @@ import pytest
 from actorgraph.errors import InputError
 from actorgraph.graph.model import Actor, ActorKind
 from actorgraph.loaders.curated import read_curated
-from actorgraph.loaders.resolve import normal_form
-from actorgraph.loaders.search import THRESHOLD, Hit, SearchIndex, rank
+from actorgraph.names.normalise import normal_form
+from actorgraph.names.search import THRESHOLD, Hit, SearchIndex, rank
 from tests.conftest import DATA
 
 ACTORS = read_curated(DATA / "actors.yaml").actors

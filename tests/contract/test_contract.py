@@ -8,24 +8,16 @@ from pathlib import Path
 import pytest
 
 from actorgraph.errors import IntegrityError
-from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.model import Actor, Event
 from actorgraph.graph.neo4j import Neo4jStore
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphBatch, GraphStore
 from actorgraph.loaders.pipeline import load_paths
+from actorgraph.names.resolve import search_index
 from actorgraph.queries import catalogue as q
 from actorgraph.queries.profile import actor_profile
 from tests.conftest import ARTICLES, DATA
-from tests.test_store import small_batch
-
-CORPUS_COUNTS = {
-    "actors": 64,
-    "events": 10,  # 6 curated, 4 more the articles tell of
-    "documents": 2,
-    "claims": 20,  # the curated ones and what extraction finds beyond them
-    "attestations": 46,
-    "mentions": 178,
-}
+from tests.helpers import CORPUS_COUNTS, small_batch
 
 
 def test_a_write_is_read_back(any_store: GraphStore) -> None:
@@ -100,7 +92,7 @@ def test_the_founding_corpus_loads_the_same_everywhere(
     stats = any_store.stats()
     assert stats.counts == CORPUS_COUNTS
     assert stats.statuses == {"confirmed": 5, "contested": 3, "reported": 12}
-    reference = MemoryStore(tmp_path / "reference.json")
+    reference = SQLiteStore(tmp_path / "reference.json")
     load_paths(reference, [DATA, ARTICLES])
     assert any_store.dump() == reference.dump()
     for actor in ("abu-mahdi-al-muhandis", "pmf", "shibl-al-zaidi"):
@@ -129,7 +121,7 @@ def test_two_loads_at_once_leave_no_duplicate_and_no_error(any_store: GraphStore
 
 def test_dump_round_trips_into_the_other_store(any_store: GraphStore, tmp_path: Path) -> None:
     load_paths(any_store, [DATA, ARTICLES])
-    copy = MemoryStore(tmp_path / "copy.json")
+    copy = SQLiteStore(tmp_path / "copy.json")
     copy.write(any_store.dump())
     assert copy.dump() == any_store.dump()
     assert copy.stats().counts == CORPUS_COUNTS
@@ -138,8 +130,8 @@ def test_dump_round_trips_into_the_other_store(any_store: GraphStore, tmp_path: 
 
 def _second_handle(store: GraphStore, request: pytest.FixtureRequest) -> GraphStore:
     """The same graph opened again, as another process would."""
-    if isinstance(store, MemoryStore):
-        return MemoryStore(store.path)
+    if isinstance(store, SQLiteStore):
+        return SQLiteStore(store.path)
     settings = request.getfixturevalue("neo4j_settings")
     auth = (settings.neo4j_username, settings.neo4j_password.get_secret_value())
     return Neo4jStore(settings.neo4j_uri, auth, settings.neo4j_database)
@@ -149,8 +141,8 @@ def test_search_keeps_its_index_until_another_writer_adds_an_actor(
     any_store: GraphStore, request: pytest.FixtureRequest
 ) -> None:
     any_store.write(small_batch())
-    index = q._search_index(any_store)
-    assert q._search_index(any_store) is index  # nothing changed: not built again
+    index = search_index(any_store)
+    assert search_index(any_store) is index  # nothing changed: not built again
     assert q.search(any_store, q.SearchParams(q="Zahra Qasimi")) == []
     other = _second_handle(any_store, request)
     other.write(GraphBatch(actors=[Actor(id="zahra-qasimi", name="Zahra Qasimi", kind="person")]))

@@ -19,12 +19,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.neo4j import Neo4jStore
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.loaders.pipeline import load_paths
 from actorgraph.settings import Settings
-from actorgraph.synthetic import generate
 from bench.generate import article, line, write_files
+from bench.synthetic import generate
 from tests.servers import PrivateNeo4j, api_server, clean_env, neo4j_env
 
 ARTICLE_FILES = 40
@@ -74,7 +74,7 @@ def _open(settings: Settings) -> Neo4jStore:
 def test_neo4j_killed_in_the_middle_of_a_load(tmp_path: Path, figures: dict[str, object]) -> None:
     reference_files, articles = _corpus(tmp_path)
     # What an uninterrupted load gives, document by document.
-    expected_store = MemoryStore(tmp_path / "expected.sqlite")
+    expected_store = SQLiteStore(tmp_path / "expected.sqlite")
     assert all(o.error is None for o in load_paths(expected_store, [*reference_files, articles]))
     expected = expected_store.dump()
     mentions = Counter(m.document for m in expected.mentions)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actorgraph.graph.memory import MemoryStore
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphBatch
 from actorgraph.loaders.pipeline import load_paths
-from actorgraph.synthetic import generate
+from bench.synthetic import generate
 from tests.conftest import REPO
 
 SCRIPT = REPO / "bench" / "generate.py"
@@ -57,7 +57,7 @@ def test_the_files_load_and_hold_every_generated_record(
     generated: Generated, batch: GraphBatch, tmp_path: Path
 ) -> None:
     assert sorted(p.name for p in generated.folder.glob("*.*")) == sorted(FILES)
-    store = MemoryStore(tmp_path / "g.json")
+    store = SQLiteStore(tmp_path / "g.json")
     outcomes = load_paths(store, [generated.folder])
     assert sorted(o.path.name for o in outcomes) == sorted(FILES)
     assert [o.error for o in outcomes] == [None] * len(FILES)
@@ -74,7 +74,7 @@ def test_the_files_load_and_hold_every_generated_record(
 
 
 def test_embedded_store_holds_the_batch_itself(generated: Generated, batch: GraphBatch) -> None:
-    assert MemoryStore(generated.embedded).dump() == batch
+    assert SQLiteStore(generated.embedded).dump() == batch
     assert f"{CLAIMS} claims" in generated.output
     assert f"{len(batch.attestations):,} attestations" in generated.output
 

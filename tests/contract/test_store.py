@@ -14,58 +14,31 @@ import pytest
 
 from actorgraph.errors import ActorGraphError, IntegrityError
 from actorgraph.graph import STORE_FILE, open_embedded
-from actorgraph.graph.memory import MemoryStore
-from actorgraph.graph.model import Actor, Attestation, Claim, Document
+from actorgraph.graph.model import Actor, Claim
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphBatch
 from actorgraph.queries import reads
 from actorgraph.settings import Settings
-from actorgraph.synthetic import generate
+from bench.synthetic import generate
+from tests.helpers import small_batch
 
 
-def small_batch() -> GraphBatch:
-    doc = Document(title="T", text="Reuters said the US struck the PMF.", published="2020-01-04")
-    claim = Claim(subject="us", predicate="struck", object="pmf")
-    quote = "the US struck the PMF"
-    start = doc.text.index(quote)
-    return GraphBatch(
-        actors=[
-            Actor(id="us", name="United States", kind="state"),
-            Actor(id="pmf", name="Popular Mobilization Forces", kind="armed_group"),
-            Actor(id="reuters", name="Reuters", kind="media_outlet"),
-        ],
-        documents=[doc],
-        claims=[claim],
-        attestations=[
-            Attestation(
-                claim=claim.id,
-                speaker="reuters",
-                stance="reported",
-                document=doc.id,
-                quote=quote,
-                start=start,
-                end=start + len(quote),
-                date=doc.published,
-            )
-        ],
-    )
-
-
-def test_a_write_is_read_back_from_the_file(store: MemoryStore) -> None:
+def test_a_write_is_read_back_from_the_file(store: SQLiteStore) -> None:
     batch = small_batch()
     store.write(batch)
-    again = MemoryStore(store.path)
+    again = SQLiteStore(store.path)
     assert again.dump() == store.dump()
     assert again.dump().claims == batch.claims
 
 
-def test_writing_the_same_batch_twice_changes_nothing(store: MemoryStore) -> None:
+def test_writing_the_same_batch_twice_changes_nothing(store: SQLiteStore) -> None:
     store.write(small_batch())
     before = (store.dump(), store.actors_revision())
     assert not store.write(small_batch()).changed
     assert (store.dump(), store.actors_revision()) == before
 
 
-def test_a_refused_write_changes_nothing(store: MemoryStore) -> None:
+def test_a_refused_write_changes_nothing(store: SQLiteStore) -> None:
     store.write(GraphBatch(actors=[Actor(id="us", name="United States", kind="state")]))
     before = store.dump()
     batch = small_batch()
@@ -73,23 +46,22 @@ def test_a_refused_write_changes_nothing(store: MemoryStore) -> None:
     with pytest.raises(IntegrityError):
         store.write(batch)
     assert store.dump() == before
-    assert MemoryStore(store.path).dump() == before
+    assert SQLiteStore(store.path).dump() == before
 
 
-def test_writes_from_another_process_are_seen(store: MemoryStore) -> None:
+def test_writes_from_another_process_are_seen(store: SQLiteStore) -> None:
     store.write(GraphBatch(actors=[Actor(id="us", name="United States", kind="state")]))
-    other = MemoryStore(store.path)
+    other = SQLiteStore(store.path)
     other.write(GraphBatch(actors=[Actor(id="iran", name="Iran", kind="state")]))
     store.write(GraphBatch(actors=[Actor(id="iraq", name="Iraq", kind="state")]))
-    assert [a.id for a in MemoryStore(store.path).actors()] == ["iran", "iraq", "us"]
+    assert [a.id for a in SQLiteStore(store.path).actors()] == ["iran", "iraq", "us"]
     other.write(small_batch())  # store's graph must follow for the query below
     assert [
-        e["claim"]
-        for e in reads.run(store, reads.EDGES_TOUCHING, ids=["us"], predicates=["struck"])
+        e["claim"] for e in store.query(reads.EDGES_TOUCHING, ids=["us"], predicates=["struck"])
     ] == [small_batch().claims[0].id]
 
 
-def test_the_file_is_sqlite_with_one_json_record_per_row(store: MemoryStore) -> None:
+def test_the_file_is_sqlite_with_one_json_record_per_row(store: SQLiteStore) -> None:
     batch = small_batch()
     store.write(batch)
     with sqlite3.connect(store.path) as db:
@@ -103,10 +75,10 @@ def test_a_broken_file_is_reported_not_crashed_on(tmp_path: Path) -> None:
     path = tmp_path / "graph.sqlite"
     path.write_text("{not a database", encoding="utf-8")
     with pytest.raises(ActorGraphError, match="cannot be read"):
-        MemoryStore(path)
+        SQLiteStore(path)
 
 
-def test_killed_in_the_middle_of_a_write_the_old_store_survives(store: MemoryStore) -> None:
+def test_killed_in_the_middle_of_a_write_the_old_store_survives(store: SQLiteStore) -> None:
     store.write(GraphBatch(actors=[Actor(id="us", name="United States", kind="state")]))
     before = store.dump()
     # A real process, killed by SIGKILL in the middle of a write: its actors,
@@ -115,23 +87,23 @@ def test_killed_in_the_middle_of_a_write_the_old_store_survives(store: MemorySto
         f"""
         import os, signal
         from pathlib import Path
-        from actorgraph.graph.memory import MemoryStore
+        from actorgraph.graph.sqlite import SQLiteStore
         from actorgraph.graph.model import Actor, Mention
-        from tests.test_store import small_batch
+        from tests.helpers import small_batch
         Mention.model_dump_json = lambda self: os.kill(os.getpid(), signal.SIGKILL)
         batch = small_batch()
         batch.mentions = [Mention(document=batch.documents[0].id, actor="us", text="US",
                                   start=20, end=22)]
-        MemoryStore(Path({str(store.path)!r})).write(batch)
+        SQLiteStore(Path({str(store.path)!r})).write(batch)
         """
     )
     proc = subprocess.run([sys.executable, "-c", script], check=False, timeout=120)
     assert proc.returncode == -signal.SIGKILL
     assert store.dump() == before
-    survivor = MemoryStore(store.path)
+    survivor = SQLiteStore(store.path)
     assert survivor.dump() == before
     survivor.write(small_batch())
-    assert MemoryStore(store.path).dump() == survivor.dump()
+    assert SQLiteStore(store.path).dump() == survivor.dump()
     assert len(survivor.dump().attestations) == 1
 
 
@@ -153,6 +125,6 @@ def test_a_store_of_actorgraph_0_1_is_imported(tmp_path: Path) -> None:
     store = open_embedded(Settings(data_dir=tmp_path, NEO4J_URI=None))
     assert store.dump() == batch
     assert store.path == tmp_path / STORE_FILE
-    fresh = MemoryStore(tmp_path / "fresh.sqlite")
+    fresh = SQLiteStore(tmp_path / "fresh.sqlite")
     fresh.write(batch)
     assert store.stats() == replace(fresh.stats(), location=store.location)

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.neo4j import Neo4jStore
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import KINDS
-from actorgraph.synthetic import generate
 from bench import ingest, latency
 from bench.__main__ import latency as sections_of
 from bench.common import Stats
+from bench.synthetic import generate
 
 
 def test_p99_is_the_nearest_rank() -> None:
@@ -27,7 +27,7 @@ def test_p99_is_the_nearest_rank() -> None:
 
 def test_slices_carry_the_whole_graph_in_writable_order(tmp_path: Path) -> None:
     batch = generate(actors=30, claims=120, seed=3)
-    store = MemoryStore(tmp_path / "graph.sqlite")
+    store = SQLiteStore(tmp_path / "graph.sqlite")
     parts = list(ingest.slices(batch, per=25))
     assert len(parts) == 2 + 5  # actors, events, then 120 claims 25 at a time
     for part in parts:

@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from actorgraph.graph import STORE_FILE
-from actorgraph.graph.memory import MemoryStore
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphBatch
 from actorgraph.loaders.pipeline import load_paths
 from tests.conftest import ARTICLES, DATA, GOLD_ARTICLES, Served
@@ -37,7 +37,7 @@ TEXTS = sorted(ARTICLES.glob("*.md")) + sorted(GOLD_ARTICLES.glob("*.md"))
 @pytest.fixture(scope="module")
 def alone(tmp_path_factory: pytest.TempPathFactory) -> GraphBatch:
     """What one load alone leaves."""
-    store = MemoryStore(tmp_path_factory.mktemp("alone") / STORE_FILE)
+    store = SQLiteStore(tmp_path_factory.mktemp("alone") / STORE_FILE)
     assert all(o.error is None for o in load_paths(store, [*REFERENCE, *TEXTS]))
     return store.dump()
 

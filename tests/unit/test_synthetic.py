@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.model import (
     ActorKind,
     Attestation,
@@ -23,8 +22,9 @@ from actorgraph.graph.model import (
     Status,
     derive_status,
 )
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphBatch, check_batch
-from actorgraph.synthetic import generate
+from bench.synthetic import generate
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_the_batch_is_whole_and_writes_into_a_memory_store(
     batch: GraphBatch, tmp_path: Path
 ) -> None:
     check_batch(batch, lambda label, node_id: False)
-    store = MemoryStore(tmp_path / "graph.sqlite")
+    store = SQLiteStore(tmp_path / "graph.sqlite")
     result = store.write(batch)
     assert not +result.updated
     assert not +result.unchanged
@@ -236,7 +236,7 @@ def test_the_batch_does_not_depend_on_the_process_hash_seed() -> None:
     """Set and dict orders of strings vary with PYTHONHASHSEED; the batch must not."""
     script = (
         "import hashlib\n"
-        "from actorgraph.synthetic import generate\n"
+        "from bench.synthetic import generate\n"
         "h = hashlib.sha256()\n"
         "for _, r in generate(actors=60, claims=300, seed=5).records():\n"
         "    h.update(r.model_dump_json().encode())\n"

@@ -9,9 +9,10 @@ import time
 import pytest
 
 from actorgraph.errors import InputError, QueryRefusedError, QueryTimeoutError
-from actorgraph.graph.cypher import ALLOWED_PROCEDURES, CypherResult
+from actorgraph.graph.cypher import ALLOWED_PROCEDURES
 from actorgraph.graph.model import ActorKind
 from actorgraph.graph.neo4j import Neo4jStore
+from actorgraph.graph.store import CypherResult
 from actorgraph.loaders.pipeline import load_paths
 from tests.conftest import ARTICLES, DATA
 

@@ -28,12 +28,12 @@ from schemathesis import APIOperation, Case, GenerationMode
 
 from actorgraph.api.app import create_app
 from actorgraph.graph import STORE_FILE
-from actorgraph.graph.memory import MemoryStore
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphStore
 from actorgraph.loaders.pipeline import load_paths
 from actorgraph.settings import Settings
 from tests.conftest import ARTICLES, DATA, wipe
-from tests.test_http import _open_neo4j
+from tests.helpers import open_neo4j
 
 KEY = "fuzz-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -91,8 +91,8 @@ def corpus(
     """Both stores with the founding corpus, each with an app that needs the key to write."""
     folder = tmp_path_factory.mktemp("store")
     embedded = Settings().model_copy(update={"data_dir": folder, "neo4j_uri": None})
-    ids = _load(MemoryStore(folder / STORE_FILE))
-    neo4j = _open_neo4j(neo4j_settings)
+    ids = _load(SQLiteStore(folder / STORE_FILE))
+    neo4j = open_neo4j(neo4j_settings)
     wipe(neo4j)
     assert _load(neo4j) == ids
     # Schemathesis calls the apps as host "testserver": trusted as a deployment trusts its name.

@@ -15,21 +15,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from actorgraph.graph import STORE_FILE
-from actorgraph.graph.memory import MemoryStore
 from actorgraph.graph.model import Document
+from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.loaders.pipeline import load_documents, load_paths
-from actorgraph.synthetic import generate
+from bench.synthetic import generate
 from tests.conftest import ARTICLES, DATA, REPO
+from tests.servers import CHROMIUM_FLAGS as FLAGS
 from tests.servers import api_server
 
 ARTEFACTS = REPO / "tests" / "artefacts"
-FLAGS = [  # the house's flags for Chromium on these machines
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +44,7 @@ def browser() -> Iterator[Browser]:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The API over the founding corpus; yields its base URL."""
     folder = tmp_path_factory.mktemp("store")
-    store = MemoryStore(folder / STORE_FILE)
+    store = SQLiteStore(folder / STORE_FILE)
     assert all(o.error is None for o in load_paths(store, [DATA, ARTICLES]))
     with api_server({"ACTORGRAPH_DATA": str(folder)}) as base:
         yield base
@@ -121,7 +115,7 @@ def test_hovering_an_edge_shows_who_said_it_in_which_words(browser: Browser, cor
 def test_a_script_in_a_quote_is_shown_as_text_and_never_run(
     browser: Browser, tmp_path: Path
 ) -> None:
-    store = MemoryStore(tmp_path / STORE_FILE)
+    store = SQLiteStore(tmp_path / STORE_FILE)
     assert all(o.error is None for o in load_paths(store, [DATA / "actors.yaml"]))
     payload = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
     article = Document(
@@ -199,7 +193,7 @@ def test_a_2000_node_neighbourhood_renders_and_answers_a_click(
     browser: Browser, tmp_path: Path
 ) -> None:
     batch = generate(actors=3000, claims=12_000, seed=1)
-    MemoryStore(tmp_path / STORE_FILE).write(batch)
+    SQLiteStore(tmp_path / STORE_FILE).write(batch)
     hub = Counter(x for c in batch.claims for x in (c.subject, c.object)).most_common(1)[0][0]
     with api_server({"ACTORGRAPH_DATA": str(tmp_path)}) as base:
         visit = Visit(browser, f"{base}/viz/actors/{hub}?hops=2&limit=2000")

@@ -14,8 +14,8 @@ from actorgraph.api.app import create_app
 from actorgraph.cli import app
 from actorgraph.settings import Settings
 from tests.conftest import wipe
+from tests.helpers import open_neo4j
 from tests.servers import api_server, neo4j_env
-from tests.test_http import _open_neo4j
 
 KEY = "s3cret-key-for-tests"
 ARTICLE = {"title": "A report", "text": "The PMF said Kataib Hezbollah was not there."}
@@ -29,7 +29,7 @@ def keyed(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         env["ACTORGRAPH_DATA"] = str(tmp_path)
     else:
         settings: Settings = request.getfixturevalue("neo4j_settings")
-        store = _open_neo4j(settings)
+        store = open_neo4j(settings)
         wipe(store)
         store.close()
         env.update(neo4j_env(settings))
