@@ -11,7 +11,7 @@ UV := .tools/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint install neo4j bench bench-quick clean
+.PHONY: demo test test-fast lint install neo4j bench bench-quick clean
 
 demo: install
 	$(VENV)/bin/actorgraph demo
@@ -19,6 +19,10 @@ demo: install
 test: install lint
 	scripts/chromium
 	scripts/with-neo4j $(VENV)/bin/pytest
+
+# The edit loop: unit tests, the contract suite on the embedded store, doctests.
+test-fast: install
+	$(VENV)/bin/pytest -q -m "not neo4j and not browser and not slow" tests/unit tests/contract actorgraph
 
 # Benchmarks against the local Neo4j (wiped first) and the embedded store: not tests.
 bench: install
@@ -36,6 +40,8 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/deptry .
 
 install: $(VENV)/.installed
 
