@@ -844,6 +844,8 @@ class _Generator:
                 "date": day,
                 "date_precision": precision,
                 "place": place,
+                "at": None,
+                "geo_precision": None,
                 "description": f"{kind.value.capitalize()} at {place} (synthetic).",
                 "sources": (),
             },

@@ -72,6 +72,30 @@ class EventKind(str, Enum):
     STATEMENT = "statement"
 
 
+class PlaceKind(str, Enum):
+    """What a place is, from the largest to the smallest."""
+
+    COUNTRY = "country"
+    GOVERNORATE = "governorate"
+    CITY = "city"
+    DISTRICT = "district"
+    BASE = "base"
+    AIRPORT = "airport"
+    CROSSING = "crossing"
+    LANDMARK = "landmark"
+
+
+class GeoPrecision(int, Enum):
+    """How closely a telling places an event, as ACLED codes it."""
+
+    AT = 1
+    """At the place itself: "in Mashtal", "at Camp Taji"."""
+    NEAR = 2
+    """Near it, or in a part of it the telling does not name: "near Camp Taji"."""
+    REGION = 3
+    """Only the region: "in western Iraq"."""
+
+
 class DatePrecision(str, Enum):
     """How much of an event's date is known: ``month`` means only year and month count."""
 
@@ -235,16 +259,59 @@ class Actor(_Model):
         return (self.name, *self.aliases)
 
 
+class Place(_Model):
+    """A place events happen at: a point, and the place that contains it.
+
+    Examples
+    --------
+    >>> Place(id="camp-taji", name="Camp Taji", kind="base", lat=33.53, lon=44.26,
+    ...       parent="taji").names
+    ('Camp Taji',)
+    """
+
+    id: Slug
+    name: Text = Field(min_length=1)
+    kind: PlaceKind
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    parent: Slug | None = Field(default=None, description="The place that contains it.")
+    aliases: tuple[Text, ...] = ()
+    geonames: int | None = Field(default=None, gt=0, description="Its GeoNames id.")
+    sources: tuple[Text, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    @model_validator(mode="after")
+    def _not_its_own_parent(self) -> Place:
+        if self.parent == self.id:
+            raise ValueError(f"place {self.id!r} cannot contain itself")
+        return self
+
+
 class Event(_Model):
-    """A strike, attack or statement, dated with the precision the sources give."""
+    """A strike, attack or statement, dated with the precision the sources give.
+
+    ``place`` is the place as the sources say it; ``at`` the curated place it
+    resolves to, with ``geo_precision`` saying how closely.
+    """
 
     id: Slug
     kind: EventKind
     date: dt.date | None = None
     date_precision: DatePrecision = DatePrecision.DAY
     place: Text = ""
+    at: Slug | None = None
+    geo_precision: GeoPrecision | None = None
     description: Text = ""
     sources: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _placed_when_precise(self) -> Event:
+        if self.geo_precision is not None and self.at is None:
+            raise ValueError("geo_precision says how closely `at` places the event: give `at`")
+        return self
 
     @property
     def label(self) -> str:

@@ -52,6 +52,7 @@ from actorgraph.graph.model import (
     Document,
     Event,
     Mention,
+    Place,
 )
 from actorgraph.graph.neo4j_gate import (
     COMMITTED,
@@ -82,6 +83,8 @@ SCHEMES = frozenset(f"{b}{tls}" for b in ("bolt", "neo4j") for tls in ("", "+s",
 """Bolt URIs: a single server (``bolt``) or a routed cluster or Aura (``neo4j``)."""
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
+    "CREATE CONSTRAINT place_id IF NOT EXISTS FOR (n:Place) REQUIRE n.id IS UNIQUE",
+    "CREATE POINT INDEX place_location IF NOT EXISTS FOR (n:Place) ON (n.location)",
     "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (n:Actor) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT document_id IF NOT EXISTS FOR (n:Document) REQUIRE n.id IS UNIQUE",
@@ -345,6 +348,9 @@ class Neo4jStore:
         rows = self.read(spliced(NODE, label=label), id=node_id)
         return from_properties(model, rows[0]["props"]) if rows else None
 
+    def places(self) -> list[Place]:
+        return self._nodes(Place, "Place")
+
     def actors(self) -> list[Actor]:
         return self._nodes(Actor, "Actor")
 
@@ -379,6 +385,7 @@ class Neo4jStore:
             for t in (*sorted(ATTESTATION_TYPES), "MENTIONS")
         }
         return GraphBatch(
+            places=self.places(),
             actors=self.actors(),
             events=self._nodes(Event, "Event"),
             documents=self._nodes(Document, "Document"),

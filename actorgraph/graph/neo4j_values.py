@@ -9,10 +9,11 @@ from neo4j.time import Date
 from pydantic import BaseModel
 from typing_extensions import LiteralString
 
-from actorgraph.graph.model import Actor, Claim, Document, Event
+from actorgraph.graph.model import Actor, Claim, Document, Event, Place
 from actorgraph.graph.store import Label
 
 NODE_KINDS: dict[str, tuple[Label, type[BaseModel]]] = {
+    "places": ("Place", Place),
     "actors": ("Actor", Actor),
     "events": ("Event", Event),
     "documents": ("Document", Document),
@@ -36,9 +37,17 @@ def as_properties(record: BaseModel) -> dict[str, Any]:
     }
 
 
+INDEXED = frozenset({"location"})
+"""Properties kept only for an index (a place's ``point``), derived from the record's own."""
+
+
 def from_properties(model: type[_M], props: dict[str, Any]) -> _M:
     """Properties back into a model: Neo4j dates become Python dates."""
-    native = {k: (v.to_native() if isinstance(v, Date) else v) for k, v in props.items()}
+    native = {
+        k: (v.to_native() if isinstance(v, Date) else v)
+        for k, v in props.items()
+        if k not in INDEXED
+    }
     return model.model_validate(native)
 
 

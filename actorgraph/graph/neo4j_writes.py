@@ -49,6 +49,23 @@ MERGE_ACTORS = (
     "WITH n REMOVE n:{all_kinds} SET n:{label}"
 )
 MERGE_NODES = "UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row"
+MERGE_PLACES = (  # the point is what the point index and distances read
+    "UNWIND $rows AS row MERGE (n:Place {id: row.id}) "
+    "SET n = row, n.location = point({latitude: row.lat, longitude: row.lon})"
+)
+# Where a place or an event is: its one IN or AT edge, replaced when it moves.
+PLACE_IN = (
+    "UNWIND $rows AS row MATCH (n:Place {id: row.id}) "
+    "CALL (n) { MATCH (n)-[old:IN]->() DELETE old } "
+    "WITH n, row WHERE row.parent IS NOT NULL "
+    "MATCH (parent:Place {id: row.parent}) MERGE (n)-[:IN]->(parent)"
+)
+EVENT_AT = (
+    "UNWIND $rows AS row MATCH (e:Event {id: row.id}) "
+    "CALL (e) { MATCH (e)-[old:AT]->() DELETE old } "
+    "WITH e, row WHERE row.at IS NOT NULL "
+    "MATCH (p:Place {id: row.at}) MERGE (e)-[:AT]->(p)"
+)
 MERGE_CLAIM_EDGES = (
     "UNWIND $rows AS row "
     "MATCH (s:Actor {{id: row.subject}}) MATCH (o:{object_label} {{id: row.object}}) "
@@ -86,6 +103,9 @@ def write_batch(tx: ManagedTransaction, batch: GraphBatch) -> WriteResult:
     check_batch(batch, lambda label, node_id: node_id in held[label])
     result = _counted(tx, batch, held)
     status = _statuses(tx, batch, held["Claim"].keys())  # read before anything changes
+    places = [as_properties(p) for p in batch.places]
+    _run(tx, MERGE_PLACES, places)
+    _run(tx, PLACE_IN, places)
     for kind_value, actors in _group(batch.actors, lambda a: a.kind).items():
         _run(
             tx,
@@ -100,6 +120,7 @@ def write_batch(tx: ManagedTransaction, batch: GraphBatch) -> WriteResult:
         _run(
             tx, spliced(MERGE_NODES, label=label), [as_properties(r) for r in getattr(batch, kind)]
         )
+    _run(tx, EVENT_AT, [{"id": e.id, "at": e.at} for e in batch.events])
     for predicate, claims in _group(batch.claims, lambda c: c.predicate).items():
         object_label = predicate.terms.object
         query = spliced(MERGE_CLAIM_EDGES, object_label=object_label, type=predicate.rel_type)
@@ -148,6 +169,9 @@ def _held(tx: ManagedTransaction, batch: GraphBatch) -> dict[Label, dict[str, di
     events = {e.id for e in batch.events}
     killed = {c.object for c in batch.claims if c.predicate.about_event}
     wanted: dict[Label, set[str]] = {
+        "Place": {p.id for p in batch.places}
+        | {p.parent for p in batch.places if p.parent}
+        | {e.at for e in batch.events if e.at},
         "Actor": actors
         | events  # an event may not reuse an actor's id
         | {c.subject for c in batch.claims}

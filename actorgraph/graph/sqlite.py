@@ -1,8 +1,9 @@
 """The embedded store: the records in one SQLite file, the graph they form in networkx.
 
-The file holds every record as JSON, one table per kind (``actors``,
-``events``, ``documents``, ``claims``, ``attestations``, ``mentions``), with
-the columns the reads look records up by. networkx holds the traversal
+The file holds every record as JSON, one table per kind (``places``,
+``actors``, ``events``, ``documents``, ``claims``, ``attestations``,
+``mentions``), with the columns the reads look records up by (places and
+where events are, by expression indexes). networkx holds the traversal
 graph in memory, mirroring the Neo4j model: a node per actor and event
 (``label`` ``Actor`` or ``Event``), and a ``COMMANDS``/``PART_OF``/
 ``STRUCK``/``KILLED_IN`` edge per claim from its subject to its object,
@@ -45,6 +46,7 @@ from actorgraph.graph.model import (
     Document,
     Event,
     Mention,
+    Place,
     Predicate,
     Status,
     derive_status,
@@ -71,8 +73,11 @@ LEGACY_FORMAT = "actorgraph-embedded/1"  # one node-link JSON file, before SQLit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS places (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS places_parent ON places (json_extract(data, '$.parent'));
 CREATE TABLE IF NOT EXISTS actors (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_at ON events (json_extract(data, '$.at'));
 CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS claims (
     id TEXT PRIMARY KEY, subject TEXT NOT NULL, predicate TEXT NOT NULL, object TEXT NOT NULL,
@@ -97,6 +102,7 @@ CREATE VIEW IF NOT EXISTS claims_said AS
 
 # Per record kind: the columns beside id and data, and how a record fills them.
 _COLUMNS: dict[str, tuple[str, ...]] = {
+    "places": (),
     "actors": (),
     "events": (),
     "documents": (),
@@ -117,12 +123,14 @@ _INSERT = {
 _ALL = {kind: f"SELECT data FROM {kind} ORDER BY id" for kind in KINDS}  # noqa: S608
 _COUNT = {kind: f"SELECT count(*) FROM {kind}" for kind in KINDS}  # noqa: S608
 _BY_ID: dict[Label, str] = {
+    "Place": "SELECT data FROM places WHERE id = ?",
     "Actor": "SELECT data FROM actors WHERE id = ?",
     "Event": "SELECT data FROM events WHERE id = ?",
     "Document": "SELECT data FROM documents WHERE id = ?",
     "Claim": "SELECT data FROM claims WHERE id = ?",
 }
 _MODEL: dict[str, type[Record]] = {
+    "places": Place,
     "actors": Actor,
     "events": Event,
     "documents": Document,
@@ -399,6 +407,9 @@ class SQLiteStore:
         with self.reading() as snap:
             found = snap.rows(_BY_ID[label], node_id)
         return found[0][0] if found else None
+
+    def places(self) -> list[Place]:
+        return self._all("places")
 
     def actors(self) -> list[Actor]:
         return self._all("actors")

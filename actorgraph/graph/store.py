@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
@@ -29,14 +29,15 @@ from actorgraph.graph.model import (
     Document,
     Event,
     Mention,
+    Place,
     Status,
     derive_status,
 )
 
 log = logging.getLogger(__name__)
 
-Label = Literal["Actor", "Event", "Document", "Claim"]
-Record = Actor | Event | Document | Claim | Attestation | Mention
+Label = Literal["Place", "Actor", "Event", "Document", "Claim"]
+Record = Place | Actor | Event | Document | Claim | Attestation | Mention
 Row = dict[str, Any]
 _T = TypeVar("_T")
 
@@ -45,7 +46,7 @@ OPTIMISTIC_READS = 3
 RETRY_SECONDS = 5.0
 """How long a read is tried again while the store is unreachable, before it counts as down."""
 
-KINDS = ("actors", "events", "documents", "claims", "attestations", "mentions")
+KINDS = ("places", "actors", "events", "documents", "claims", "attestations", "mentions")
 """The record kinds a batch carries, in the order they are written."""
 
 
@@ -59,6 +60,7 @@ class GraphBatch:
     claims: list[Claim] = field(default_factory=list)
     attestations: list[Attestation] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)  # last: positional batches predate it
 
     def records(self) -> Iterator[tuple[str, Record]]:
         """Each record with its kind, in dependency order."""
@@ -205,6 +207,10 @@ class GraphStore(Protocol):
         """Write a batch atomically and durably, or raise and write nothing."""
         ...
 
+    def places(self) -> list[Place]:
+        """Every place, ordered by id."""
+        ...
+
     def actors(self) -> list[Actor]:
         """Every actor, ordered by id."""
         ...
@@ -326,6 +332,7 @@ def check_batch(batch: GraphBatch, stored: Callable[[Label, str], bool]) -> None
         Naming every missing or clashing id.
     """
     pending: dict[Label, set[str]] = {
+        "Place": {p.id for p in batch.places},
         "Actor": {a.id for a in batch.actors},
         "Event": {e.id for e in batch.events},
         "Document": {d.id for d in batch.documents},
@@ -341,6 +348,13 @@ def check_batch(batch: GraphBatch, stored: Callable[[Label, str], bool]) -> None
         if not exists(label, node_id):
             problems.append(f"{what} refers to unknown {label.lower()} {node_id!r}")
 
+    for place in batch.places:
+        if place.parent is not None:
+            need("Place", place.parent, f"place {place.id!r}")
+    problems += [f"places {' -> '.join(c)} contain each other" for c in place_cycles(batch.places)]
+    for event in batch.events:
+        if event.at is not None:
+            need("Place", event.at, f"event {event.id!r}")
     clash = pending["Actor"] & pending["Event"]
     problems += [f"{i!r} is both an actor and an event" for i in sorted(clash)]
     for actor in batch.actors:
@@ -369,3 +383,28 @@ def check_batch(batch: GraphBatch, stored: Callable[[Label, str], bool]) -> None
         need("Actor", mention.actor, f"mention {mention.text!r}")
     if problems:
         raise IntegrityError("; ".join(dict.fromkeys(problems)))
+
+
+def place_cycles(places: Iterable[Place]) -> list[list[str]]:
+    """Each cycle of parents among ``places``, as the ids around it (the first repeated last).
+
+    Examples
+    --------
+    >>> p = dict(kind="city", lat=0, lon=0)
+    >>> place_cycles([Place(id="a", name="A", parent="b", **p),
+    ...               Place(id="b", name="B", parent="a", **p)])
+    [['a', 'b', 'a']]
+    """
+    parent = {p.id: p.parent for p in places}
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+    for start in parent:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in parent and node not in done and node not in path:
+            path.append(node)
+            node = parent[node]
+        if node is not None and node in path:
+            cycles.append([*path[path.index(node) :], node])
+        done.update(path)
+    return cycles

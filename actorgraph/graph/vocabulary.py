@@ -2,7 +2,8 @@
 
 Each predicate's relationship type, object label, phrase, colour, chain
 direction and STIX name; each actor kind's label, shape and colour; each
-status's line and each stance's relationship type. Keyed by the values of
+status's line; each stance's relationship type, and the other links' (a
+document naming an actor, a place inside a place, an event at its place). Keyed by the values of
 the model's enums (:mod:`actorgraph.graph.model` checks that every member
 has its terms), so that this module needs nothing else of the project.
 
@@ -51,6 +52,8 @@ class LineStyle:
 
 @dataclass(frozen=True)
 class StanceTerms:
+    """A relationship that is no claim: a stance, or one of the links."""
+
     relationship: str
 
 
@@ -63,3 +66,4 @@ ACTOR_KINDS = {name: NodeStyle(**terms) for name, terms in _DATA["kinds"].items(
 NODES = {name: NodeStyle(**terms) for name, terms in _DATA["nodes"].items()}
 STATUSES = {name: LineStyle(**terms) for name, terms in _DATA["statuses"].items()}
 STANCES = {name: StanceTerms(**terms) for name, terms in _DATA["stances"].items()}
+LINKS = {name: StanceTerms(**terms) for name, terms in _DATA["links"].items()}

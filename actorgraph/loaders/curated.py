@@ -1,11 +1,13 @@
-"""Curated reference data from YAML: actors, events, and claims with their sources.
+"""Curated reference data from YAML: places, actors, events, and claims with their sources.
 
-A curated file holds any of three lists::
+A curated file holds any of four lists::
 
+    places:
+      - {id: camp-taji, name: Camp Taji, kind: base, lat: 33.5297, lon: 44.2564, parent: taji}
     actors:
       - {id: pmf, name: Popular Mobilization Forces, kind: armed_group, aliases: [PMF]}
     events:
-      - {id: baghdad-airport-strike-2020, kind: strike, date: 2020-01-03}
+      - {id: taji-strike-2020, kind: strike, date: 2020-01-04, at: camp-taji, geo_precision: 2}
     claims:
       - subject: abu-mahdi-al-muhandis
         predicate: commands
@@ -18,7 +20,8 @@ A curated file holds any of three lists::
 
 Every attestation quotes its document (white space may differ); the quote is located in the
 stored document, so its offsets are real and the document must be loaded
-first (``actorgraph load`` orders this itself).
+first (``actorgraph load`` orders this itself). A place's parent and an event's place
+must be in the file or stored already, and no place may end up inside itself.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -39,16 +42,17 @@ from actorgraph.graph.model import (
     Claim,
     Document,
     Event,
+    Place,
     Predicate,
     Slug,
     Stance,
 )
-from actorgraph.graph.store import GraphBatch
+from actorgraph.graph.store import GraphBatch, place_cycles
 from actorgraph.loaders.articles import read_text
 from actorgraph.loaders.yamltext import CSafeLoader, parse_yaml
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
-SECTIONS = ("actors", "events", "claims")
+SECTIONS = ("places", "actors", "events", "claims")
 _LINE = "__line__"
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -97,13 +101,25 @@ class CuratedFile:
     """A parsed curated file, its claims not yet anchored in their documents."""
 
     path: Path
+    places: list[Place] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     claims: list[_CuratedClaim] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+    """The line of each place and event, by id."""
 
-    def batch(self, document: Callable[[str], Document | None]) -> GraphBatch:
-        """The records to write, with each quote located in its stored document."""
-        batch = GraphBatch(actors=list(self.actors), events=list(self.events))
+    def batch(
+        self,
+        document: Callable[[str], Document | None],
+        stored_places: Callable[[], list[Place]] = list,
+    ) -> GraphBatch:
+        """The records to write, with each quote located in its stored document, and its
+        places and events checked against the places stored (``stored_places``)."""
+        if self.places or any(e.at for e in self.events):
+            self._check_places({p.id: p for p in stored_places()})
+        batch = GraphBatch(
+            places=list(self.places), actors=list(self.actors), events=list(self.events)
+        )
         cache: dict[str, Document | None] = {}  # one read per document, not per quote
         for spec in self.claims:
             claim = Claim(
@@ -143,6 +159,22 @@ class CuratedFile:
                     )
                 )
         return batch
+
+    def _check_places(self, stored: dict[str, Place]) -> None:
+        """Refuse, by line, a parent or an event's place that is nowhere, and any cycle."""
+        known = {**stored, **{p.id: p for p in self.places}}
+        for place in self.places:
+            if place.parent is not None and place.parent not in known:
+                self._refuse(place.id, f"unknown parent place {place.parent!r}", "parent")
+        for event in self.events:
+            if event.at is not None and event.at not in known:
+                self._refuse(event.id, f"unknown place {event.at!r}", "at")
+        for cycle in place_cycles(known.values()):
+            first = next(i for i in cycle if i in self.lines)
+            self._refuse(first, f"places {' -> '.join(cycle)} contain each other", "parent")
+
+    def _refuse(self, record_id: str, problem: str, field: str) -> NoReturn:
+        raise InputError(problem, path=self.path, line=self.lines.get(record_id), field=field)
 
 
 def locate(quote: str, text: str) -> tuple[int, int] | None:
@@ -205,10 +237,14 @@ def read_curated(path: Path) -> CuratedFile:
                     f"each of {section!r} must be a mapping", path=path, field=f"{section}.{index}"
                 )
             line = item[_LINE]
-            if section == "actors":
+            if section == "places":
+                curated.places.append(_validate(Place, _without_line(item), path, line))
+                curated.lines[curated.places[-1].id] = line
+            elif section == "actors":
                 curated.actors.append(_validate(Actor, _without_line(item), path, line))
             elif section == "events":
                 curated.events.append(_validate(Event, _without_line(item), path, line))
+                curated.lines[curated.events[-1].id] = line
             else:
                 curated.claims.append(_validate(_CuratedClaim, item, path, line))
     return curated

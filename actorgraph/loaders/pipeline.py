@@ -1,7 +1,7 @@
 """Loading files into a store: one atomic write per file, bad files reported and skipped.
 
 Files load in dependency order, whatever order they are given in: curated
-actors and events first (so articles can resolve names against them), then
+places, then actors and events (so articles can resolve names against them), then
 articles, then curated claims (whose quotes are located in the articles).
 
 Every article goes through one extractor (:func:`extractor_for`), whether it
@@ -117,8 +117,9 @@ def load_paths(
         except ActorGraphError as exc:
             done(FileOutcome(path, error=exc))
 
+    reference.sort(key=lambda item: not item[1].places)  # places first: events stand at them
     for path, curated in reference:
-        done(_write(store, path, partial(curated.batch, store.document)))
+        done(_write(store, path, partial(curated.batch, store.document, store.places)))
     extractor = extractor_for(store) if articles else None
     for path in articles:
         assert extractor is not None
@@ -127,13 +128,14 @@ def load_paths(
             extractor = extractor_for(store)
         done(outcome)
     for path, curated in annotations:
-        done(_write(store, path, partial(curated.batch, store.document)))
+        done(_write(store, path, partial(curated.batch, store.document, store.places)))
     return outcomes
 
 
 def extractor_for(store: GraphStore) -> Extractor:
-    """The extractor articles go through: the rule-based one, over the store's actors and events."""
-    return RuleExtractor(store.actors(), store.events())
+    """The extractor articles go through: the rule-based one, over the store's actors, events
+    and places."""
+    return RuleExtractor(store.actors(), store.events(), store.places())
 
 
 def _article_batch(path: Path, extractor: Extractor) -> GraphBatch:

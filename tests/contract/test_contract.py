@@ -32,6 +32,7 @@ def test_a_write_is_read_back(any_store: GraphStore) -> None:
     assert any_store.document(batch.documents[0].id) == batch.documents[0]
     assert any_store.actor("nobody") is None
     assert any_store.stats().counts == {
+        "places": 0,
         "actors": 3,
         "events": 0,
         "documents": 1,
@@ -88,7 +89,7 @@ def test_the_founding_corpus_loads_the_same_everywhere(
     any_store: GraphStore, tmp_path: Path
 ) -> None:
     outcomes = load_paths(any_store, [DATA, ARTICLES])
-    assert [o.error for o in outcomes] == [None] * 5
+    assert [o.error for o in outcomes] == [None] * 6  # data/ holds four files
     stats = any_store.stats()
     assert stats.counts == CORPUS_COUNTS
     assert stats.statuses == {"confirmed": 5, "contested": 3, "reported": 12}

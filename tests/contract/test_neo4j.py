@@ -124,7 +124,9 @@ def test_copy_moves_the_embedded_graph_into_neo4j_and_back(
     load_paths(embedded, [DATA, ARTICLES])
     result = runner.invoke(app, ["copy", "--to", "neo4j"])
     assert result.exit_code == 0, result.output
-    assert "added 64 actors, 10 events, 2 documents, 20 claims, 46 attestations" in result.output
+    assert "added 64 places, 64 actors, 10 events, 2 documents, 20 claims, 46 attestations" in (
+        result.output
+    )
     assert neo4j_store.dump() == embedded.dump()
     monkeypatch.setenv("ACTORGRAPH_DATA", str(tmp_path / "b"))
     result = runner.invoke(app, ["copy", "--to", "embedded"])

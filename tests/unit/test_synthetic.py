@@ -96,6 +96,7 @@ def test_the_batch_is_whole_and_writes_into_a_memory_store(
     assert not +result.unchanged
     stats = store.stats()
     assert stats.counts == {
+        "places": 0,
         "actors": 300,
         "events": len(batch.events),
         "documents": len(batch.documents),

@@ -29,20 +29,20 @@ from actorgraph.graph.model import (
     Status,
 )
 from actorgraph.graph.store import GraphBatch
-from actorgraph.graph.vocabulary import ACTOR_KINDS, NODES, PREDICATES, STANCES, STATUSES
-from actorgraph.queries import reads
+from actorgraph.graph.vocabulary import ACTOR_KINDS, LINKS, NODES, PREDICATES, STANCES, STATUSES
+from actorgraph.queries import geo, reads
 from actorgraph.queries.shapes import Edge, Node, Subgraph
 from actorgraph.viz.network import render, subgraph_view
 
 TRAVERSAL = {t.relationship for t in PREDICATES.values()}
 ATTESTING = {t.relationship for t in STANCES.values()}
-OTHER_TYPES = {"MENTIONS"}
+OTHER_TYPES = {t.relationship for t in LINKS.values()}
 _TYPES = re.compile(r"\[\w*:([A-Z_|]+)")
 
 
 def _cypher_constants() -> dict[str, str]:
     """Every Cypher the stores and the catalogue run, by name."""
-    found = {f"reads.{r.name}": r.cypher for r in reads.READS}
+    found = {f"reads.{r.name}": r.cypher for r in (*reads.READS, *geo.READS)}
     for module in (neo4j_store, neo4j_gate, neo4j_writes):
         for name, value in vars(module).items():
             cypher = isinstance(value, str) and re.search(r"\b(?:MATCH|MERGE)\b", value)
