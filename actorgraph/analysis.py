@@ -157,10 +157,33 @@ class Graph:
         actor: str | None = None,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        *,
+        near: str | None = None,
+        within_km: float = 25.0,
+        within: str | None = None,
     ) -> Table:
-        """Events in date order, each with its claims and how many speakers told of it."""
-        params = q.TimelineParams(actor=actor or None, since=since, until=until)
+        """Events in date order, each with its place, its claims and how many speakers told
+        of it; ``near`` a place (id, name or ``"lat,lon"``) within ``within_km``, or
+        ``within`` a place (at it or anywhere inside it)."""
+        params = q.TimelineParams(
+            actor=actor or None,
+            since=since,
+            until=until,
+            near=near,
+            within_km=within_km,
+            within=within,
+        )
         return Table("timeline", [_event(e) for e in q.timeline(self.store, params)])
+
+    def places(self, kind: str | None = None) -> Table:
+        """The curated places, by id: kind, coordinates and the place that contains each."""
+        params = q.PlaceListParams.model_validate({"kind": kind})
+        found = q.places(self.store, params, 0, 10**6)
+        return Table("places", [p.model_dump(include=_PLACE_COLUMNS) for p in found])
+
+    def place(self, name: str) -> dict[str, Any]:
+        """A place (id or name): what contains it, what it holds, and the events there."""
+        return q.place(self.store, name).model_dump(mode="json")
 
     def cypher(self, query: str, **parameters: Any) -> Table:
         """Your own read-only Cypher (Neo4j only), with the API's timeout and caps."""
@@ -301,6 +324,9 @@ def _graph(view: viz.View) -> nx.MultiDiGraph:
     return g
 
 
+_PLACE_COLUMNS = {"id", "name", "kind", "lat", "lon", "parent", "geonames"}
+
+
 def _many(value: str | Iterable[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
@@ -319,11 +345,16 @@ def _hit(hit: SearchHit) -> dict[str, Any]:
 def _event(detail: EventDetail) -> dict[str, Any]:
     e = detail.event
     speakers = {s.speaker.id for c in detail.claims for s in c.attestations}
+    at = detail.place
     return {
         "id": e.id,
         "date": e.date,
         "kind": e.kind.value,
         "place": e.place,
+        "at": at.id if at else None,
+        "lat": at.lat if at else None,
+        "lon": at.lon if at else None,
+        "geo precision": at.precision.value if at and at.precision else None,
         "claims": len(detail.claims),
         "speakers": len(speakers),
     }

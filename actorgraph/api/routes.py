@@ -28,6 +28,7 @@ from actorgraph.api.schemas import (
     MentionOut,
     Page,
     PageParams,
+    PlacePage,
     Problem,
     QueryInfo,
     QueryParam,
@@ -37,7 +38,7 @@ from actorgraph.api.schemas import (
 )
 from actorgraph.errors import ActorGraphError
 from actorgraph.exports import Format, export
-from actorgraph.graph.model import Actor, Document
+from actorgraph.graph.model import Actor, Document, Place
 from actorgraph.graph.store import GraphStore
 from actorgraph.loaders.pipeline import load_documents
 from actorgraph.queries import catalogue as q
@@ -48,6 +49,7 @@ from actorgraph.queries.shapes import (
     EventDetail,
     GraphStatistics,
     Paths,
+    PlaceDetail,
     SearchHit,
     Subgraph,
 )
@@ -274,6 +276,25 @@ def event(
     return q.event(store, event_id, params)
 
 
+# -- places -----------------------------------------------------------------------
+
+
+@router.get("/places", tags=["places"])
+def places(request: Request, store: Store, params: Annotated[PlacePage, Query()]) -> Page[Place]:
+    """All places by id, optionally of one kind: countries, governorates, cities, bases..."""
+    found = q.places(store, _only(params, q.PlaceListParams), params.offset, params.limit)
+    return _page(request, found, found.total, params)
+
+
+@router.get("/places/{place_id}", tags=["places"])
+def place(
+    store: Store, place_id: Annotated[str, Path(max_length=200, examples=["camp-taji"])]
+) -> PlaceDetail:
+    """A place (by id or name), the places that contain it and those inside it, and the
+    events there."""
+    return q.place(store, place_id)
+
+
 # -- documents --------------------------------------------------------------------
 
 
@@ -371,6 +392,7 @@ _EXPORT_TYPES = {
     Format.GRAPHML: ("application/graphml+xml", "graphml"),
     Format.GEXF: ("application/gexf+xml", "gexf"),
     Format.JSON: ("application/json", "json"),
+    Format.GEOJSON: ("application/geo+json", "geojson"),
     Format.STIX: ("application/stix+json", "stix.json"),
     Format.CSV: ("application/zip", "csv.zip"),
 }
@@ -397,7 +419,7 @@ def export_graph(
         Query(
             alias="format",
             description="graphml, gexf, json (node-link), csv (a zip of nodes.csv and "
-            "edges.csv) or stix (a STIX 2.1 bundle).",
+            "edges.csv), geojson (the placed events as points) or stix (a STIX 2.1 bundle).",
         ),
     ],
 ) -> Response:

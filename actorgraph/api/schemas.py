@@ -13,6 +13,7 @@ from actorgraph.queries.catalogue import (
     ContestedParams,
     Day,
     Params,
+    PlaceListParams,
     SourcesParams,
     StrikeParams,
     TimelineParams,
@@ -53,6 +54,10 @@ class StrikePage(StrikeParams, PageParams):
 
 
 class TimelinePage(TimelineParams, PageParams):
+    pass
+
+
+class PlacePage(PlaceListParams, PageParams):
     pass
 
 

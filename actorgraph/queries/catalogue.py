@@ -16,12 +16,10 @@ are part of its interface, so they are exported from here too.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from actorgraph.errors import NotFoundError
 from actorgraph.graph.model import (
@@ -35,11 +33,12 @@ from actorgraph.graph.model import (
 from actorgraph.graph.store import (
     CypherResult,
     GraphStore,
-    Read,
-    read_consistently,
 )
 from actorgraph.names.resolve import resolve_actor, search_index
-from actorgraph.queries import reads
+from actorgraph.queries import geo, reads
+from actorgraph.queries.geo import EVENTS_AT, PLACES_BELOW, PLACES_BY_ID, PLACES_NEAR
+from actorgraph.queries.geo import place as place  # served with the rest of the catalogue
+from actorgraph.queries.geo import places as places
 from actorgraph.queries.params import (
     ActorListParams,
     AsOf,
@@ -51,6 +50,7 @@ from actorgraph.queries.params import (
     NeighbourhoodParams,
     Params,
     PathParams,
+    PlaceListParams,
     SearchParams,
     SourcesParams,
     StrikeParams,
@@ -77,6 +77,7 @@ from actorgraph.queries.reads import (
     MENTIONING,
     NODES_BY_ID,
 )
+from actorgraph.queries.registry import CATALOGUE, NamedQuery, named
 from actorgraph.queries.shapes import (
     ActorDetail,
     ClaimView,
@@ -86,6 +87,7 @@ from actorgraph.queries.shapes import (
     GraphStatistics,
     Path,
     Paths,
+    PlacedAt,
     SearchHit,
     Slice,
     Subgraph,
@@ -103,58 +105,17 @@ from actorgraph.queries.steps import (
     with_status,
 )
 
-# -- the registry ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NamedQuery:
-    name: str
-    summary: str
-    ids: tuple[str, ...]
-    """The ids the query is about (path parameters in the API)."""
-    params: type[Params] | None
-    reads: tuple[Read, ...]
-
-
-CATALOGUE: dict[str, NamedQuery] = {}
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _named(
-    *reads_used: Read,
-    ids: tuple[str, ...] = (),
-    params: type[Params] | None = None,
-    scoped: bool = True,
-) -> Callable[[_F], _F]:
-    """Register a query in the catalogue; unless not ``scoped`` (the analyst's own Cypher,
-    which Neo4j runs apart), it runs in one reading scope of its store."""
-
-    def register(function: _F) -> _F:
-        summary = (function.__doc__ or "").strip().splitlines()[0]
-        CATALOGUE[function.__name__] = NamedQuery(
-            function.__name__, summary, ids, params, reads_used
-        )
-
-        @functools.wraps(function)
-        def in_scope(store: GraphStore, *args: Any, **kwargs: Any) -> Any:
-            return read_consistently(store, lambda: function(store, *args, **kwargs))
-
-        return cast(_F, in_scope) if scoped else function
-
-    return register
-
-
 # -- the queries ---------------------------------------------------------------------
 
 
-@_named(params=SearchParams)
+@named(params=SearchParams)
 def search(store: GraphStore, params: SearchParams) -> list[SearchHit]:
     """Actors by name or alias, in any spelling or script, best match first."""
     hits = search_index(store).rank(params.q, limit=params.limit, kind=params.kind)
     return [SearchHit(actor=h.actor, score=h.score, matched=h.matched) for h in hits]
 
 
-@_named(EDGES_TOUCHING, CLAIMS_TOUCHING, MENTIONING, ids=("actor_id",), params=AsOf)
+@named(EDGES_TOUCHING, CLAIMS_TOUCHING, MENTIONING, ids=("actor_id",), params=AsOf)
 def actor(store: GraphStore, actor_id: str, params: AsOf) -> ActorDetail:
     """An actor, how many documents name it, and its claims counted by status and predicate."""
     found = resolve_actor(store, actor_id)
@@ -168,7 +129,7 @@ def actor(store: GraphStore, actor_id: str, params: AsOf) -> ActorDetail:
     )
 
 
-@_named(
+@named(
     EDGES_TOUCHING,
     CLAIMS_TOUCHING,
     NODES_BY_ID,
@@ -207,7 +168,7 @@ def _down(edge: Edge) -> Iterable[tuple[str, str]]:
     return ((b, a) for a, b in _up(edge))
 
 
-@_named(
+@named(
     EDGES_TOUCHING,
     CLAIMS_TOUCHING,
     NODES_BY_ID,
@@ -233,7 +194,7 @@ def chain(store: GraphStore, actor_id: str, params: ChainParams) -> Subgraph:
     return growth.subgraph(store)
 
 
-@_named(EDGES_TOUCHING, CLAIMS_TOUCHING, NODES_BY_ID, params=PathParams)
+@named(EDGES_TOUCHING, CLAIMS_TOUCHING, NODES_BY_ID, params=PathParams)
 def paths(store: GraphStore, params: PathParams) -> Paths:
     """The shortest paths between two actors, up to ``max_hops``, each step with its claim.
 
@@ -294,7 +255,7 @@ def paths(store: GraphStore, params: PathParams) -> Paths:
     )
 
 
-@_named(
+@named(
     CLAIMS_TOUCHING,
     NODES_BY_ID,
     DOCUMENT_REFS,
@@ -314,7 +275,7 @@ def strikes(store: GraphStore, actor_id: str, params: StrikeParams) -> list[Clai
     return sorted(views, key=lambda v: (by_date[v.id], v.id))
 
 
-@_named(
+@named(
     CLAIMS_TOUCHING,
     CLAIM_PAGE,
     COUNT_CLAIMS,
@@ -365,7 +326,7 @@ def _all_claims(store: GraphStore, params: ClaimParams) -> list[ClaimView]:
     return view_claims(store, known)[0]
 
 
-@_named(
+@named(
     CLAIM_PAGE,
     COUNT_CLAIMS,
     ALL_CLAIMS,
@@ -382,7 +343,7 @@ def contested(
     return claims(store, both, offset, limit)
 
 
-@_named(CLAIMS_BY_ID, NODES_BY_ID, DOCUMENT_REFS, ids=("claim_id",), params=AsOf)
+@named(CLAIMS_BY_ID, NODES_BY_ID, DOCUMENT_REFS, ids=("claim_id",), params=AsOf)
 def who_said(store: GraphStore, claim_id: str, params: AsOf) -> ClaimView:
     """One claim: each speaker who reported or denied it, with document, quote and date."""
     known = known_as_of(attested_all(store.query(CLAIMS_BY_ID, ids=[claim_id])), params.as_of)
@@ -405,8 +366,14 @@ def claim_views(
     return view_claims(store, known)[0]
 
 
-@_named(
-    EVENTS_BY_ID, CLAIMS_ABOUT_EVENTS, NODES_BY_ID, DOCUMENT_REFS, ids=("event_id",), params=AsOf
+@named(
+    EVENTS_BY_ID,
+    CLAIMS_ABOUT_EVENTS,
+    NODES_BY_ID,
+    DOCUMENT_REFS,
+    PLACES_BY_ID,
+    ids=("event_id",),
+    params=AsOf,
 )
 def event(store: GraphStore, event_id: str, params: AsOf) -> EventDetail:
     """An event with every claim about it (who struck, who was killed) and who said what."""
@@ -416,16 +383,23 @@ def event(store: GraphStore, event_id: str, params: AsOf) -> EventDetail:
     known = known_as_of(
         attested_all(store.query(CLAIMS_ABOUT_EVENTS, ids=[found.id])), params.as_of
     )
-    return EventDetail(event=found, claims=view_claims(store, known)[0])
+    return EventDetail(
+        event=found, place=placed(store, [found]).get(found.id), claims=view_claims(store, known)[0]
+    )
 
 
-@_named(
+@named(
     CLAIMS_TOUCHING,
     EVENTS_BETWEEN,
     COUNT_BETWEEN,
     CLAIMS_ABOUT_EVENTS,
     ACTORS_BY_ID,
     DOCUMENT_REFS,
+    EVENTS_BY_ID,
+    PLACES_NEAR,
+    PLACES_BELOW,
+    EVENTS_AT,
+    PLACES_BY_ID,
     params=TimelineParams,
 )
 def timeline(
@@ -437,27 +411,48 @@ def timeline(
     page of them (all when ``limit`` is None): without an actor or ``as_of``, the store
     pages the events itself.
     """
-    if params.actor is None and params.as_of is None and limit is not None:
+    wanted = _wanted_events(store, params)
+    if wanted is None and params.as_of is None and limit is not None:
         period = {"since": params.since, "until": params.until}
         page = store.query(EVENTS_BETWEEN, **period, skip=offset, limit=limit)
         (total,) = store.query(COUNT_BETWEEN, **period)
         return Slice(_with_claims(store, list(reads.events(page).values()), None), total["n"])
-    if params.actor is not None:
-        found = resolve_actor(store, params.actor)
-        theirs = expand(store, [found.id], (), (), params.as_of)
-        event_ids = sorted({e for i, _ in theirs if (e := event_of(i.claim))})
-        found_events = list(reads.events(store.query(EVENTS_BY_ID, ids=event_ids)).values())
-        found_events = [e for e in found_events if _in_period(e, params.since, params.until)]
-    else:
+    if wanted is None:
         rows = store.query(
             EVENTS_BETWEEN, since=params.since, until=params.until, skip=0, limit=_ALL
         )
         found_events = list(reads.events(rows).values())
+    else:
+        found_events = list(reads.events(store.query(EVENTS_BY_ID, ids=sorted(wanted))).values())
+        found_events = [e for e in found_events if _in_period(e, params.since, params.until)]
     return Slice.of(_with_claims(store, found_events, params.as_of), offset, limit)
 
 
 _ALL = 2**62
 """A limit no read reaches: every row."""
+
+
+def _wanted_events(store: GraphStore, params: TimelineParams) -> set[str] | None:
+    """The ids of the events an actor took part in, near or in a place (all that apply);
+    None when no such filter is set."""
+    wanted: list[set[str]] = []
+    if params.actor is not None:
+        found = resolve_actor(store, params.actor)
+        theirs = expand(store, [found.id], (), (), params.as_of)
+        wanted.append({e for i, _ in theirs if (e := event_of(i.claim))})
+    if params.near is not None:
+        wanted.append({e.id for e in geo.events_near(store, params.near, params.within_km)})
+    if params.within is not None:
+        wanted.append({e.id for e in geo.events_in(store, params.within)})
+    return set.intersection(*wanted) if wanted else None
+
+
+def _in_period(event: Event, since: dt.date | None, until: dt.date | None) -> bool:
+    if since is None and until is None:
+        return True
+    if event.date is None:
+        return False
+    return (since is None or event.date >= since) and (until is None or event.date <= until)
 
 
 def _with_claims(
@@ -472,23 +467,28 @@ def _with_claims(
     by_event: defaultdict[str, list[ClaimView]] = defaultdict(list)
     for view, (item, _) in zip(views, about, strict=True):
         by_event[event_of(item.claim) or ""].append(view)
-    events = sorted(events, key=lambda e: (e.date is None, e.date or dt.date.min, e.id))
+    where = placed(store, events)
     return [
-        EventDetail(event=e, claims=by_event[e.id])
-        for e in events
+        EventDetail(event=e, place=where.get(e.id), claims=by_event[e.id])
+        for e in geo.by_date(events)
         if as_of is None or by_event[e.id]
     ]
 
 
-def _in_period(event: Event, since: dt.date | None, until: dt.date | None) -> bool:
-    if since is None and until is None:
-        return True
-    if event.date is None:
-        return False
-    return (since is None or event.date >= since) and (until is None or event.date <= until)
+def placed(store: GraphStore, events: Iterable[Event]) -> dict[str, PlacedAt]:
+    """Where each of ``events`` that stands at a place is, by event id."""
+    at = {e.id: e for e in events if e.at is not None}
+    known = {
+        p.id: p for p in geo.places_of(store.query(PLACES_BY_ID, ids=[e.at for e in at.values()]))
+    }
+    return {
+        e.id: PlacedAt(id=p.id, name=p.name, lat=p.lat, lon=p.lon, precision=e.geo_precision)
+        for e in at.values()
+        if (p := known.get(e.at or "")) is not None
+    }
 
 
-@_named(CLAIMS_TOUCHING, NODES_BY_ID, DOCUMENT_REFS, params=SourcesParams)
+@named(CLAIMS_TOUCHING, NODES_BY_ID, DOCUMENT_REFS, params=SourcesParams)
 def sources(store: GraphStore, params: SourcesParams) -> list[ClaimView]:
     """The sources of a relation (subject, predicate, object), in every event it is claimed in."""
     subject = resolve_actor(store, params.subject)
@@ -503,7 +503,7 @@ def sources(store: GraphStore, params: SourcesParams) -> list[ClaimView]:
     return view_claims(store, known)[0]
 
 
-@_named(ACTOR_PAGE, COUNT_ACTORS, params=ActorListParams)
+@named(ACTOR_PAGE, COUNT_ACTORS, params=ActorListParams)
 def actors(
     store: GraphStore, params: ActorListParams, offset: int, limit: int
 ) -> tuple[list[Actor], int]:
@@ -514,7 +514,7 @@ def actors(
     return list(reads.actors(rows).values()), total["n"]
 
 
-@_named(DOCUMENT_PAGE, COUNT_DOCUMENTS)
+@named(DOCUMENT_PAGE, COUNT_DOCUMENTS)
 def documents(store: GraphStore, offset: int, limit: int) -> tuple[list[DocumentRef], int]:
     """Documents newest first (undated last), without their text: one page, and the total."""
     rows = store.query(DOCUMENT_PAGE, skip=offset, limit=limit)
@@ -522,7 +522,7 @@ def documents(store: GraphStore, offset: int, limit: int) -> tuple[list[Document
     return [DocumentRef.model_validate(r["props"]) for r in rows], total["n"]
 
 
-@_named(DOCUMENT, ids=("document_id",))
+@named(DOCUMENT, ids=("document_id",))
 def document(store: GraphStore, document_id: str) -> tuple[Document, list[Mention]]:
     """A document with its text, and where it names known actors."""
     rows = store.query(DOCUMENT, id=document_id)
@@ -533,7 +533,7 @@ def document(store: GraphStore, document_id: str) -> tuple[Document, list[Mentio
     return Document.model_validate(row["props"]), mentions
 
 
-@_named(scoped=False)
+@named(scoped=False)
 def cypher(
     store: GraphStore,
     query: str,
@@ -549,7 +549,7 @@ def cypher(
     )
 
 
-@_named()
+@named()
 def stats(store: GraphStore) -> GraphStatistics:
     """What the store holds: counts of each kind of record, and claims by status."""
     s = store.stats()
@@ -569,6 +569,7 @@ __all__ = [
     "NeighbourhoodParams",
     "Params",
     "PathParams",
+    "PlaceListParams",
     "SearchParams",
     "SourcesParams",
     "StrikeParams",

@@ -9,11 +9,29 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from actorgraph.graph.model import ActorKind, Predicate, Status
+from actorgraph.graph.model import ActorKind, PlaceKind, Predicate, Status
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LAT_LON = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*,\s*([-+]?\d+(?:\.\d+)?)\s*")
+
+
+def lat_lon(text: str) -> tuple[float, float] | None:
+    """``"33.53,44.26"`` as a latitude and a longitude; None when ``text`` is no such pair.
+
+    Raises
+    ------
+    ValueError
+        If it is a pair, but not a point on the Earth.
+    """
+    pair = _LAT_LON.fullmatch(text)
+    if pair is None:
+        return None
+    lat, lon = float(pair[1]), float(pair[2])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"{text!r} is no point: latitude -90..90, longitude -180..180")
+    return lat, lon
 
 
 def _iso_day(value: object) -> object:
@@ -105,16 +123,44 @@ class ContestedParams(AsOf):
     predicate: list[Predicate] = Field(default_factory=list)
 
 
+class PlaceListParams(Params):
+    kind: PlaceKind | None = Field(None, description="Only places of this kind.")
+
+
 class TimelineParams(AsOf):
     actor: str | None = Field(None, description="Only events the actor took part in.")
     since: Day | None = None
     until: Day | None = None
+    near: str | None = Field(
+        None,
+        max_length=200,
+        description="Only events at places within `within_km` of this place (an id or a "
+        "name) or point (`lat,lon`).",
+        examples=["camp-taji", "33.53,44.26"],
+    )
+    within_km: float = Field(25.0, gt=0, le=20_000, description="How far `near` reaches.")
+    within: str | None = Field(
+        None,
+        max_length=200,
+        alias="in",
+        description="Only events at this place (an id or a name) or anywhere inside it.",
+        examples=["baghdad"],
+    )
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @model_validator(mode="after")
     def _period(self) -> TimelineParams:
         if self.since and self.until and self.since > self.until:
             raise ValueError("since must not be after until")
         return self
+
+    @field_validator("near")
+    @classmethod
+    def _a_point_on_earth(cls, near: str | None) -> str | None:
+        if near is not None:
+            lat_lon(near)  # a pair that is no point is refused here, naming the field
+        return near
 
 
 class SourcesParams(AsOf):

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from actorgraph.graph.model import Actor, Event, Predicate, Stance, Status
+from actorgraph.graph.model import Actor, Event, GeoPrecision, Place, Predicate, Stance, Status
 
 _T = TypeVar("_T")
 
@@ -124,11 +124,33 @@ class ActorDetail(_Shape):
     relations: dict[str, int] = Field(description="Claims about the actor, by predicate.")
 
 
+class PlacedAt(_Shape):
+    """Where an event is: its place, and how closely the sources place it there."""
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    precision: GeoPrecision | None = Field(
+        description="1: at the place itself; 2: near it, or in a part of it; 3: only the region."
+    )
+
+
 class EventDetail(_Shape):
     """An event with every claim made about it and who made it."""
 
     event: Event
+    place: PlacedAt | None = None
     claims: list[ClaimView]
+
+
+class PlaceDetail(_Shape):
+    """A place, what contains it (the nearest first), what it holds, and the events there."""
+
+    place: Place
+    containing: list[Place]
+    within: list[Place] = Field(description="The places directly inside it.")
+    events: list[Event] = Field(description="Events at it or anywhere inside it, by date.")
 
 
 class GraphStatistics(_Shape):

@@ -11,37 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
 import pytest
 
-from actorgraph.errors import NotFoundError
 from actorgraph.graph.model import Predicate, Stance, Status
-from actorgraph.graph.neo4j import Neo4jStore
 from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.graph.store import GraphBatch, GraphStore
 from actorgraph.loaders.pipeline import load_paths
 from actorgraph.queries import catalogue as q
 from bench.synthetic import generate
-from tests.conftest import ARTICLES, DATA, wipe
-from tests.helpers import open_neo4j
+from tests.conftest import ARTICLES, DATA
+from tests.helpers import Pair, same, store_pair
 
-Pair = tuple[SQLiteStore, Neo4jStore]
 AS_OF = (None, dt.date(2020, 1, 4), dt.date(2021, 1, 1))
-
-
-def _pair(tmp: Path, settings: Any, fill: Callable[[GraphStore], None]) -> Iterator[Pair]:
-    embedded = SQLiteStore(tmp / "graph.sqlite")
-    neo4j = open_neo4j(settings)
-    wipe(neo4j)
-    fill(embedded)
-    fill(neo4j)
-    assert embedded.dump() == neo4j.dump()
-    yield embedded, neo4j
-    neo4j.close()
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +34,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, neo4j_settings: Any) -> Ite
     def fill(store: GraphStore) -> None:
         assert all(o.error is None for o in load_paths(store, [DATA, ARTICLES]))
 
-    yield from _pair(tmp_path_factory.mktemp("corpus"), neo4j_settings, fill)
+    yield from store_pair(tmp_path_factory.mktemp("corpus"), neo4j_settings, fill)
 
 
 GENERATED = generate(actors=300, claims=1500, seed=11)
@@ -60,19 +45,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory, neo4j_settings: Any) -> 
     def fill(store: GraphStore) -> None:
         store.write(GENERATED)
 
-    yield from _pair(tmp_path_factory.mktemp("generated"), neo4j_settings, fill)
-
-
-def same(pair: Pair, query: Callable[..., Any], *args: Any) -> Any:
-    """Run ``query`` on both stores; their answers (or errors) must be equal."""
-    answers = []
-    for store in pair:
-        try:
-            answers.append(query(store, *args))
-        except NotFoundError as exc:
-            answers.append(("not found", str(exc)))
-    assert answers[0] == answers[1], f"{query.__name__}{args!r}"
-    return answers[0]
+    yield from store_pair(tmp_path_factory.mktemp("generated"), neo4j_settings, fill)
 
 
 # -- the contract: equal answers -------------------------------------------------------

@@ -36,7 +36,7 @@ def loaded(data_dir: Path) -> SQLiteStore:
 
 def test_demo_loads_the_founding_corpus_and_prints_counts(data_dir: Path) -> None:
     output = run("demo", "--no-serve")
-    assert "5 of 5 files loaded into the embedded store" in output
+    assert "6 of 6 files loaded into the embedded store" in output
     assert "64 actors, 10 events, 2 documents, 20 claims, 46 attestations" in output
     assert 'actorgraph show "Abu Mahdi al-Muhandis"' in output
     stats = SQLiteStore(data_dir / STORE_FILE).stats()

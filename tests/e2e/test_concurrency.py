@@ -30,7 +30,7 @@ from tests.conftest import ARTICLES, DATA, GOLD_ARTICLES, Served
 from tests.servers import api_server, clean_env
 
 WRITERS, READERS = 4, 3
-REFERENCE = [DATA / "actors.yaml", DATA / "events.yaml"]
+REFERENCE = [DATA / "places.yaml", DATA / "actors.yaml", DATA / "events.yaml"]
 TEXTS = sorted(ARTICLES.glob("*.md")) + sorted(GOLD_ARTICLES.glob("*.md"))
 
 

@@ -425,7 +425,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An embedded store file with the curated actors and events and the founding corpus."""
     path = tmp_path_factory.mktemp("seed") / STORE_FILE
     store = SQLiteStore(path)
-    outcomes = load_paths(store, [DATA / "actors.yaml", DATA / "events.yaml", ARTICLES])
+    outcomes = load_paths(
+        store, [DATA / "places.yaml", DATA / "actors.yaml", DATA / "events.yaml", ARTICLES]
+    )
     assert all(o.error is None for o in outcomes)
     store.close()
     return path
@@ -669,7 +671,7 @@ def _api(settings_: Settings) -> Iterator[Api]:
 
 
 def _seeded(store: GraphStore) -> None:
-    seed = [DATA / "actors.yaml", DATA / "events.yaml", ARTICLES]
+    seed = [DATA / "places.yaml", DATA / "actors.yaml", DATA / "events.yaml", ARTICLES]
     assert all(o.error is None for o in load_paths(store, seed))
     store.close()
 

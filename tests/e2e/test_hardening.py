@@ -289,6 +289,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, 
         "claim_id": everything.claims[0].id,
         "event_id": everything.events[0].id,
         "document_id": everything.documents[0].id,
+        "place_id": everything.places[0].id,
     }
     settings = Settings().model_copy(update={"data_dir": folder, "neo4j_uri": None})
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:

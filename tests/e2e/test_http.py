@@ -458,7 +458,9 @@ def test_the_graph_exports_as_stix_and_graphml(api: httpx.Client) -> None:
     assert stix.headers["content-type"].startswith("application/stix+json")
     bundle = stix2.parse(stix.text)
     counts = api.get("/stats").json()["counts"]
-    assert sum(o.type == "relationship" for o in bundle.objects) == counts["claims"]
+    claims = [o for o in bundle.objects if o.type == "relationship"]
+    claims = [o for o in claims if o.relationship_type != "located-at"]  # incidents' places
+    assert len(claims) == counts["claims"]
     graphml = api.get("/export", params={"format": "graphml"})
     read = nx.parse_graphml(graphml.text, force_multigraph=True)
     assert read.number_of_edges() == counts["claims"]
@@ -468,3 +470,43 @@ def test_the_graph_exports_as_stix_and_graphml(api: httpx.Client) -> None:
         edges = list(csv.DictReader(io.StringIO(archive.read("edges.csv").decode("utf-8"))))
     assert len(edges) == counts["claims"]
     assert api.get("/export", params={"format": "pdf"}).status_code == 422
+
+
+def test_events_near_camp_taji_are_the_taji_strike_not_the_airport_strike(
+    api: httpx.Client,
+) -> None:
+    near = api.get("/events", params={"near": "camp-taji", "within_km": 15})
+    assert near.status_code == 200, near.text
+    assert [d["event"]["id"] for d in near.json()["data"]] == [TAJI]
+    (taji,) = near.json()["data"]
+    assert taji["place"]["id"] == "camp-taji" and taji["place"]["precision"] == 2
+    assert (taji["place"]["lat"], taji["place"]["lon"]) == pytest.approx((33.53, 44.28), abs=0.01)
+    farther = api.get("/events", params={"near": "camp-taji", "within_km": 35}).json()["data"]
+    assert "baghdad-airport-strike-2020" in {d["event"]["id"] for d in farther}
+
+
+def test_places_are_served_with_what_contains_them(api: httpx.Client) -> None:
+    page = api.get("/places", params={"kind": "base", "limit": 100}).json()
+    assert page["count"] >= 10 and all(p["kind"] == "base" for p in page["data"])
+    taji = api.get("/places/Camp Taji").json()
+    assert [p["id"] for p in taji["containing"]] == ["taji", "baghdad-governorate", "iraq"]
+    assert [e["id"] for e in taji["events"]] == [TAJI]
+    inside = api.get("/events", params={"in": "baghdad"}).json()["data"]
+    assert "baghdad-mashtal-strike-2024" in {d["event"]["id"] for d in inside}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"near": "91,44"}, "near"), ({"near": "camp-taji", "within_km": "-1"}, "within_km")],
+)
+def test_a_bad_place_parameter_is_a_422_naming_it(
+    api: httpx.Client, params: dict[str, str], field: str
+) -> None:
+    answer = api.get("/events", params=params)
+    assert answer.status_code == 422 and answer.json()["field"] == field, answer.text
+
+
+def test_an_unknown_place_is_a_404_naming_it(api: httpx.Client) -> None:
+    for path, params in (("/places/atlantis", {}), ("/events", {"in": "atlantis"})):
+        answer = api.get(path, params=params)
+        assert answer.status_code == 404 and "'atlantis'" in answer.json()["detail"], answer.text
