@@ -1,9 +1,11 @@
 """The graph in the formats other tools read: GraphML and GEXF (Gephi), JSON
-(node-link), CSV (nodes and edges) and a STIX 2.1 bundle.
+(node-link), CSV (nodes and edges), GeoJSON (the events on a map) and a STIX 2.1 bundle.
 
-Every format starts from one networkx graph (:func:`to_networkx`): actors and
-events are nodes, claims are edges keyed by claim id, with their status and
-every attestation. Formats that carry only scalars (GraphML, GEXF, CSV) hold
+Every format but GeoJSON and STIX starts from one networkx graph
+(:func:`to_networkx`): actors and events are nodes, claims are edges keyed by
+claim id, with their status and every attestation; an event placed at a
+curated place carries its place's id, name, ``lat``, ``lon`` and the
+telling's ``geo_precision``. Formats that carry only scalars (GraphML, GEXF, CSV) hold
 the attestations as a JSON string; JSON keeps them as a list. In STIX, actors
 are identities, events incidents, claims relationships, documents reports;
 each report's words become a note, and each denial an opinion that strongly
@@ -21,7 +23,7 @@ from typing import Any
 import networkx as nx
 
 from actorgraph.exports.stix import attestations_by_claim, stix_bundle
-from actorgraph.graph.model import Attestation, derive_status
+from actorgraph.graph.model import Attestation, Event, Place, derive_status
 from actorgraph.graph.store import GraphBatch
 
 
@@ -30,6 +32,7 @@ class Format(str, Enum):
     GEXF = "gexf"
     JSON = "json"
     CSV = "csv"
+    GEOJSON = "geojson"
     STIX = "stix"
 
 
@@ -44,6 +47,7 @@ def to_networkx(graph: GraphBatch) -> nx.MultiDiGraph:
             kind=actor.kind.value,
             aliases=json.dumps(list(actor.aliases), ensure_ascii=False),
         )
+    places = {p.id: p for p in graph.places}
     for event in graph.events:
         g.add_node(
             event.id,
@@ -52,6 +56,7 @@ def to_networkx(graph: GraphBatch) -> nx.MultiDiGraph:
             kind=event.kind.value,
             date=event.date.isoformat() if event.date else "",
             place=event.place or "",
+            **_where(event, places),
         )
     said = attestations_by_claim(graph)
     for claim in graph.claims:
@@ -68,12 +73,69 @@ def to_networkx(graph: GraphBatch) -> nx.MultiDiGraph:
     return g
 
 
+def _where(event: Event, places: dict[str, Place]) -> dict[str, Any]:
+    """An event's curated place as node attributes (none when it has none)."""
+    place = places.get(event.at or "")
+    if place is None:
+        return {}
+    return {
+        "at": place.id,
+        "at_name": place.name,
+        "lat": place.lat,
+        "lon": place.lon,
+        "geo_precision": event.geo_precision.value if event.geo_precision else 0,
+    }
+
+
+def geojson(graph: GraphBatch) -> dict[str, Any]:
+    """The events that stand at a curated place, as a GeoJSON FeatureCollection of points,
+    each with its claims and their status."""
+    places = {p.id: p for p in graph.places}
+    said = attestations_by_claim(graph)
+    about: dict[str, list[dict[str, Any]]] = {}
+    for claim in graph.claims:
+        event = claim.object if claim.predicate.about_event else claim.event
+        if event is not None:
+            atts = said[claim.id]
+            about.setdefault(event, []).append(
+                {
+                    "claim": claim.id,
+                    "subject": claim.subject,
+                    "predicate": claim.predicate.value,
+                    "object": claim.object,
+                    "status": derive_status(claim.subject, atts).value if atts else None,
+                }
+            )
+    features = [
+        {
+            "type": "Feature",
+            "id": event.id,
+            "geometry": {"type": "Point", "coordinates": [where["lon"], where["lat"]]},
+            "properties": {
+                "id": event.id,
+                "name": event.label,
+                "kind": event.kind.value,
+                "date": event.date.isoformat() if event.date else None,
+                "date_precision": event.date_precision.value,
+                "place": event.place,
+                **where,
+                "claims": about.get(event.id, []),
+            },
+        }
+        for event in graph.events
+        if (where := _where(event, places))
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
 def export(graph: GraphBatch, fmt: Format, path: Path) -> list[Path]:
     """Write ``graph`` as ``fmt`` at ``path`` (for CSV, a folder); returns the files written."""
     if fmt is Format.CSV:
         return _csv(to_networkx(graph), path)
     if fmt is Format.STIX:
         path.write_text(stix_bundle(graph).serialize(pretty=True), encoding="utf-8")
+    elif fmt is Format.GEOJSON:
+        path.write_text(json.dumps(geojson(graph), ensure_ascii=False, indent=1), encoding="utf-8")
     elif fmt is Format.JSON:
         data = nx.node_link_data(to_networkx(graph), edges="edges")
         for edge in data["edges"]:
@@ -90,6 +152,7 @@ def _csv(g: nx.MultiDiGraph, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     nodes, edges = folder / "nodes.csv", folder / "edges.csv"
     node_fields = ["id", "type", "name", "kind", "aliases", "date", "place"]
+    node_fields += ["at", "at_name", "lat", "lon", "geo_precision"]
     with nodes.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, node_fields, restval="")
         writer.writeheader()
@@ -105,7 +168,7 @@ def _csv(g: nx.MultiDiGraph, folder: Path) -> list[Path]:
     return [nodes, edges]
 
 
-__all__ = ["Format", "attestations_by_claim", "export", "stix_bundle", "to_networkx"]
+__all__ = ["Format", "attestations_by_claim", "export", "geojson", "stix_bundle", "to_networkx"]
 
 
 def _said(att: Attestation) -> dict[str, Any]:

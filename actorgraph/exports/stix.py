@@ -1,6 +1,7 @@
-"""The graph as a STIX 2.1 bundle: actors are identities, events incidents, claims
-relationships, documents reports; each report's words a note, each denial an opinion that
-strongly disagrees with the relationship. Ids derive from actorgraph's, so they are stable.
+"""The graph as a STIX 2.1 bundle: actors are identities, events incidents (``located-at``
+their place, a location), claims relationships, documents reports; each report's words a
+note, each denial an opinion that strongly disagrees with the relationship. Ids derive from
+actorgraph's, so they are stable.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def stix_bundle(graph: GraphBatch) -> stix2.Bundle:
         )
         for e in graph.events
     ]
+    objects += _locations(graph)
     events = {e.id for e in graph.events}
 
     def ref(node: str) -> str:
@@ -117,6 +119,36 @@ def stix_bundle(graph: GraphBatch) -> stix2.Bundle:
                     )
                 )
     return stix2.Bundle(objects=objects)
+
+
+def _locations(graph: GraphBatch) -> list[Any]:
+    """A location for each place an event stands at, and a ``located-at`` relationship from
+    the incident to it."""
+    places = {p.id: p for p in graph.places}
+    used = sorted({e.at for e in graph.events if e.at in places})
+    found: list[Any] = [
+        stix2.Location(
+            id=_stix_id("location", place_id),
+            name=places[place_id].name,
+            latitude=places[place_id].lat,
+            longitude=places[place_id].lon,
+            description=f"{places[place_id].kind.value}; actorgraph id {place_id}",
+        )
+        for place_id in used
+    ]
+    found += [
+        stix2.Relationship(
+            id=_stix_id("relationship", f"{e.id} located-at {e.at}"),
+            relationship_type="located-at",
+            source_ref=_stix_id("incident", e.id),
+            target_ref=_stix_id("location", e.at),
+            description=f"geo precision {e.geo_precision.value if e.geo_precision else 'unknown'}"
+            " (1: at the place; 2: near it; 3: the region)",
+        )
+        for e in graph.events
+        if e.at in places
+    ]
+    return found
 
 
 def attestations_by_claim(graph: GraphBatch) -> dict[str, list[Attestation]]:

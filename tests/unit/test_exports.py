@@ -87,7 +87,8 @@ def test_the_stix_bundle_validates_and_keeps_denials_as_opinions(
         by_type.setdefault(obj.type, []).append(obj)
     assert len(by_type["identity"]) == len(corpus.actors)
     assert len(by_type["incident"]) == len(corpus.events)
-    assert len(by_type["relationship"]) == len(corpus.claims)
+    claims = [r for r in by_type["relationship"] if r.relationship_type != "located-at"]
+    assert len(claims) == len(corpus.claims)  # the rest place incidents (below)
     assert len(by_type["report"]) == len(corpus.documents)
     denied = [a for a in corpus.attestations if a.stance is Stance.DENIED]
     assert len(by_type["opinion"]) == len(denied)
@@ -104,3 +105,52 @@ def test_an_export_to_an_unwritable_place_names_it(corpus: GraphBatch, tmp_path:
     result = runner.invoke(app, ["export", "--format", "graphml", "-o", str(missing)])
     assert result.exit_code == 2
     assert str(missing) in result.output.replace("\n", "")
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_placed_events_carry_their_coordinates(
+    corpus: GraphBatch, tmp_path: Path, fmt: str
+) -> None:
+    path = tmp_path / f"graph.{fmt}"
+    _export(fmt, path)
+    read = nx.read_graphml(path, force_multigraph=True) if fmt == "graphml" else nx.read_gexf(path)
+    taji = read.nodes["taji-convoy-strike-2020"]
+    assert (taji["at"], taji["geo_precision"]) == ("camp-taji", 2)
+    assert taji["lat"] == pytest.approx(33.53, abs=0.05)
+    assert taji["lon"] == pytest.approx(44.27, abs=0.05)
+    placed = [e for e in corpus.events if e.at]
+    assert sum("lat" in d for _, d in read.nodes(data=True)) == len(placed) > 0
+
+
+def test_geojson_holds_each_placed_event_as_a_point_with_its_claims(
+    corpus: GraphBatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.geojson"
+    _export("geojson", path)
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection"
+    features = {f["id"]: f for f in collection["features"]}
+    assert set(features) == {e.id for e in corpus.events if e.at}
+    places = {p.id: p for p in corpus.places}
+    for event in corpus.events:
+        if event.at:
+            lon, lat = features[event.id]["geometry"]["coordinates"]
+            assert (lat, lon) == (places[event.at].lat, places[event.at].lon)
+    taji = features["taji-convoy-strike-2020"]["properties"]
+    assert {c["status"] for c in taji["claims"]} >= {"contested"}
+
+
+def test_stix_places_each_incident_at_a_location(corpus: GraphBatch, tmp_path: Path) -> None:
+    path = tmp_path / "bundle.json"
+    _export("stix", path)
+    bundle = stix2.parse(path.read_text(encoding="utf-8"), allow_custom=False)
+    locations = {o.id: o for o in bundle.objects if o.type == "location"}
+    located = [
+        o
+        for o in bundle.objects
+        if o.type == "relationship" and o.relationship_type == "located-at"
+    ]
+    assert len(located) == sum(1 for e in corpus.events if e.at) and locations
+    incidents = {o.id for o in bundle.objects if o.type == "incident"}
+    assert all(r.source_ref in incidents and r.target_ref in locations for r in located)
+    assert any(loc.name == "Camp Taji" for loc in locations.values())
