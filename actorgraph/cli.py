@@ -22,7 +22,7 @@ from rich.table import Table
 
 from actorgraph.api.access import is_loopback
 from actorgraph.errors import ActorGraphError, InputError, UnavailableError
-from actorgraph.evaluate import Score
+from actorgraph.evaluate import coreference, scores_table
 from actorgraph.evaluate import evaluate as run_evaluation
 from actorgraph.exports import Format, export
 from actorgraph.extraction import Extraction, RuleExtractor
@@ -302,7 +302,7 @@ def export_graph(
         Path, typer.Option("--output", "-o", help="The file to write (for csv, a folder).")
     ],
 ) -> None:
-    """Write the whole graph for other tools: GraphML, GEXF, JSON, CSV or a STIX 2.1 bundle."""
+    """Write the whole graph for other tools: GraphML, GEXF, JSON, CSV, GeoJSON or STIX 2.1."""
     with _open() as store:
         graph = store.dump()
     with _user_errors():
@@ -437,19 +437,23 @@ def extract(
 ) -> None:
     """Show what extraction finds in an article, writing nothing.
 
-    Mentions, candidates, events, and claims with who said what.
+    Mentions, candidates, places, events, and claims with who said what.
 
-    Names resolve against the store's actors (or --actors); when the store
-    holds none, against the curated data/actors.yaml.
+    Names resolve against the store's actors (or --actors), places against its
+    places; when the store holds none, against the curated data/actors.yaml and
+    data/places.yaml.
     """
     with _open() as store:
         known = _curated_actors(actors_file) if actors_file else store.actors()
         if not known and (REPO / "data" / "actors.yaml").is_file():
             known = _curated_actors(REPO / "data" / "actors.yaml")
+        places = store.places()
+        if not places and (REPO / "data" / "places.yaml").is_file():
+            places = read_curated(REPO / "data" / "places.yaml").places
         events = store.events()
     with _user_errors():
         documents = read_articles(path)
-        extractor = RuleExtractor(known, events)
+        extractor = RuleExtractor(known, events, places)
         names = {a.id: a.name for a in known}
         found = []
         for doc in documents:
@@ -481,9 +485,14 @@ def _print_extraction(extraction: Extraction, names: dict[str, str]) -> None:
     if extraction.candidates:
         cands = Counter(c.text for c in extraction.candidates)
         out.print("candidates (no known actor): " + escape(", ".join(cands)))
+    if extraction.places:
+        spelt = Counter(f"{p.text} ({p.place.id})" for p in extraction.places)
+        out.print("places: " + escape(", ".join(spelt)))
     for event in extraction.events:
         known = " [dim](known)[/]" if event.known else ""
-        out.print(f"event {event.id}{known}")
+        precision = event.geo_precision.value if event.geo_precision else "?"
+        at = f" at {event.at} (geo precision {precision})" if event.at else ""
+        out.print(f"event {escape(event.id)}{escape(at)}{known}")
     for found in extraction.claims:
         c = found.claim
         obj = names.get(c.object, c.object)
@@ -507,6 +516,9 @@ def evaluate(
     actors_file: Annotated[
         Path, typer.Option("--actors", help="The curated actors extraction resolves against.")
     ] = REPO / "data" / "actors.yaml",
+    places_file: Annotated[
+        Path, typer.Option("--places", help="The curated places place names resolve to.")
+    ] = REPO / "data" / "places.yaml",
     misses: Annotated[bool, typer.Option(help="List every error, per article.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -515,35 +527,29 @@ def evaluate(
         files = sorted(gold.glob("*.yaml"))
         if not files:
             raise InputError("no gold files (*.yaml) here", path=gold)
-        total, reports = run_evaluation(files, RuleExtractor(_curated_actors(actors_file)))
+        actors = _curated_actors(actors_file)
+        places = read_curated(places_file).places
+
+        def extractor(new_actors: list[Actor]) -> RuleExtractor:
+            return RuleExtractor([*actors, *new_actors], places=places)
+
+        total, reports = run_evaluation(files, extractor)
+        across = coreference(files, extractor) if any(r.tellings for r in reports) else None
     if as_json:
-        sys.stdout.write(json.dumps([r.as_dict() for r in (*reports, total)], indent=2) + "\n")
+        shown = [r.as_dict() for r in (*reports, total)]
+        if across is not None:
+            shown[-1]["coreference"] = across.as_dict()
+        sys.stdout.write(json.dumps(shown, indent=2) + "\n")
         return
-    table = Table(
-        "article",
-        "mentions P/R/F1",
-        "events P/R/F1",
-        "claims P/R/F1",
-        "stance",
-        "speakers",
-        box=None,
-        header_style="bold",
-    )
-    for report in (*reports, total):
-
-        def prf(s: Score) -> str:
-            return f"{s.precision:.2f} {s.recall:.2f} {s.f1:.2f}  ({s.right}/{s.found}/{s.gold})"
-
-        table.add_row(
-            report.name,
-            prf(report.mentions),
-            prf(report.events),
-            prf(report.claims),
-            f"{report.stance.value:.2f} ({report.stance.right}/{report.stance.total})",
-            f"{report.speakers.value:.2f} ({report.speakers.right}/{report.speakers.total})",
-        )
-    out.print(table)
+    out.print(scores_table(reports, total))
     out.print("[dim](right/found/gold)[/]")
+    if across is not None:
+        p = across.pairs
+        out.print(
+            f"events across documents ({across.tellings} tellings matched): pairs of one real "
+            f"event P {p.precision:.2f} R {p.recall:.2f} F1 {p.f1:.2f} "
+            f"({p.right}/{p.found}/{p.gold}); {across.merged} pairs merged that gold keeps apart"
+        )
     if misses:
         for report in reports:
             out.print(f"\n[bold]{escape(report.name)}[/]")

@@ -19,17 +19,28 @@ article and counts, per article and in all:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import itertools
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rich.table import Table
 
 from actorgraph.errors import InputError
 from actorgraph.extraction import Extraction, Extractor, Telling, same_event
-from actorgraph.graph.model import DatePrecision, EventKind, Predicate, Slug, Stance
+from actorgraph.graph.model import (
+    Actor,
+    DatePrecision,
+    EventKind,
+    GeoPrecision,
+    Predicate,
+    Slug,
+    Stance,
+)
 from actorgraph.loaders.articles import read_articles
 from actorgraph.loaders.curated import locate
 
@@ -43,18 +54,32 @@ class GoldMention(_Strict):
     text: str = Field(min_length=1)
 
 
+class GoldPlace(_Strict):
+    place: Slug | None = Field(description="A curated place's id; null for one not curated.")
+    name: str | None = None
+    text: str = Field(min_length=1)
+
+
 class GoldEvent(_Strict):
     key: str
     kind: EventKind
     date: dt.date | None = None
     precision: DatePrecision | None = None
-    place: str | None = None
+    place: str | None = Field(
+        None, description="The place as said; in the corpus format, a curated place's id."
+    )
+    same_as: str | None = Field(None, description="The real event, across the corpus.")
+    place_name: str | None = None
+    geo_precision: GeoPrecision | None = None
+    place_text: str | None = Field(None, description="The place as said (corpus format).")
+    casualties: list[dict[str, Any]] = []
 
 
 class GoldSaid(_Strict):
     speaker: Slug
     stance: Stance
     hedged: bool = False
+    via: list[Slug] = []
     quote: str = Field(min_length=1)
 
 
@@ -68,9 +93,18 @@ class GoldClaim(_Strict):
 
 class Gold(_Strict):
     document: str
+    new_actors: list[Actor] = Field(
+        [], description="Actors the article names that data/actors.yaml lacks (corpus format)."
+    )
     mentions: list[GoldMention] = []
+    places: list[GoldPlace] = []
     events: list[GoldEvent] = []
     claims: list[GoldClaim] = []
+
+    @property
+    def placed(self) -> bool:
+        """Whether the file is in the corpus format, whose events' places are curated ids."""
+        return bool(self.places) or any(e.place_text is not None for e in self.events)
 
 
 @dataclass
@@ -122,15 +156,22 @@ class Report:
 
     name: str
     mentions: Score = field(default_factory=Score)
+    places: Score = field(default_factory=Score)
     events: Score = field(default_factory=Score)
+    event_places: Share = field(default_factory=Share)
+    """Of the matched events gold places at a curated place: those placed there, as closely."""
     claims: Score = field(default_factory=Score)
     stance: Share = field(default_factory=Share)
     speakers: Share = field(default_factory=Share)
     misses: list[str] = field(default_factory=list)
+    tellings: list[tuple[str, str]] = field(default_factory=list)
+    """Each matched event as ``(the real event it tells of, the event found)``: corpus gold."""
 
     def add(self, other: Report) -> None:
         self.mentions.add(other.mentions)
+        self.places.add(other.places)
         self.events.add(other.events)
+        self.event_places.add(other.event_places)
         self.claims.add(other.claims)
         self.stance.add(other.stance)
         self.speakers.add(other.speakers)
@@ -149,15 +190,18 @@ class Report:
         return {
             "name": self.name,
             "mentions": score(self.mentions),
+            "places": score(self.places),
             "events": score(self.events),
+            "event_places": {"right": self.event_places.right, "of": self.event_places.total},
             "claims": score(self.claims),
             "stance": {"right": self.stance.right, "of": self.stance.total},
             "speakers": {"right": self.speakers.right, "of": self.speakers.total},
         }
 
 
-def _telling(event: GoldEvent) -> Telling:
-    return (event.kind, event.date, event.precision or DatePrecision.DAY, event.place or "")
+def _telling(event: GoldEvent, placed: bool) -> Telling:
+    said = event.place_text if placed else event.place
+    return (event.kind, event.date, event.precision or DatePrecision.DAY, said or "")
 
 
 def read_gold(path: Path) -> Gold:
@@ -182,8 +226,19 @@ def _article(gold_path: Path, document: str) -> Path:
     raise InputError(f"article {document!r} not found", path=gold_path, field="document")
 
 
-def evaluate(gold_paths: Iterable[Path], extractor: Extractor) -> tuple[Report, list[Report]]:
-    """Run ``extractor`` on each gold file's article and score it.
+def evaluate(
+    gold_paths: Iterable[Path], extractor: Callable[[list[Actor]], Extractor]
+) -> tuple[Report, list[Report]]:
+    """Run an extractor on each gold file's article and score it.
+
+    Parameters
+    ----------
+    gold_paths
+        The gold files.
+    extractor
+        The extractor for one article, given the actors its gold file adds to the
+        registry (``new_actors``): extraction is measured with a registry that knows
+        every actor the article names, as the founding gold's registry did.
 
     Returns
     -------
@@ -195,7 +250,7 @@ def evaluate(gold_paths: Iterable[Path], extractor: Extractor) -> tuple[Report, 
     for path in sorted(gold_paths):
         gold = read_gold(path)
         [doc] = read_articles(_article(path, gold.document))
-        report = score_one(path.stem, gold, extractor.extract(doc), path)
+        report = score_one(path.stem, gold, extractor(gold.new_actors).extract(doc), path)
         total.add(report)
         reports.append(report)
     return total, reports
@@ -229,12 +284,15 @@ def score_one(name: str, gold: Gold, found: Extraction, path: Path) -> Report:
             report.misses.append(f"mention? {m.text!r} → {m.actor}")
     report.misses += [f"mention missed: {text[s:e]!r} ({a})" for a, s, e in free]
 
+    if gold.placed:
+        report.places = _score_places(gold, found, path, report.misses)
+
     pairs: dict[str, str] = {}  # found event id -> gold key
     report.events = Score(len(found.events), len(gold.events))
     unpaired = list(gold.events)
     for event in found.events:
         telling = (event.kind, event.date, event.precision, event.place)
-        fits = [g for g in unpaired if same_event(telling, _telling(g))]
+        fits = [g for g in unpaired if same_event(telling, _telling(g, gold.placed))]
         # the closest telling: places named on both sides first, then the nearest date
         match = min(
             fits,
@@ -248,6 +306,16 @@ def score_one(name: str, gold: Gold, found: Extraction, path: Path) -> Report:
             unpaired.remove(match)
             pairs[event.id] = match.key
             report.events.right += 1
+            if match.same_as is not None:
+                report.tellings.append((match.same_as, event.id))
+            if gold.placed and match.place is not None:
+                report.event_places.total += 1
+                placed_at = (event.at, event.geo_precision)
+                if placed_at == (match.place, match.geo_precision):
+                    report.event_places.right += 1
+                else:
+                    gold_at = (match.place, match.geo_precision)
+                    report.misses.append(f"event place: {event.id} at {placed_at}, not {gold_at}")
         else:
             report.misses.append(f"event? {event.id}")
     report.misses += [f"event missed: {g.key}" for g in unpaired]
@@ -288,3 +356,134 @@ def score_one(name: str, gold: Gold, found: Extraction, path: Path) -> Report:
         f"claim missed: {g.subject} {g.predicate.value} {g.object} [{g.event}]" for g in left
     ]
     return report
+
+
+def _score_places(gold: Gold, found: Extraction, path: Path, misses: list[str]) -> Score:
+    """Place mentions: right if a found one names the curated place of a gold one it
+    overlaps (one to one). A gold place not curated (``place: null``) is a place candidate:
+    not counted."""
+    text = found.document.text
+    spans: list[tuple[str, int, int]] = []
+    at = 0
+    for number, gp in enumerate(gold.places):
+        # a whole word: the place "Iraq" is never the start of "Iraqi"
+        hit = re.compile(rf"(?<!\w){re.escape(gp.text)}(?!\w)").search(text, at)
+        if hit is None:
+            raise InputError(
+                f"place {gp.text!r} not found after offset {at}",
+                path=path,
+                field=f"places.{number}",
+            )
+        if gp.place is not None:
+            spans.append((gp.place, hit.start(), hit.end()))
+        at = hit.end()
+    score = Score(len(found.places), len(spans))
+    free = list(spans)
+    for p in found.places:
+        hit_span = next(
+            (g for g in free if g[0] == p.place.id and g[1] < p.end and p.start < g[2]), None
+        )
+        if hit_span is not None:
+            free.remove(hit_span)
+            score.right += 1
+        else:
+            misses.append(f"place? {p.text!r} → {p.place.id}")
+    misses += [f"place missed: {text[s:e]!r} ({pid})" for pid, s, e in free]
+    return score
+
+
+def scores_table(reports: list[Report], total: Report) -> Table:
+    """The scores of each article and of all, as ``actorgraph evaluate`` prints them; the
+    place columns only for gold in the corpus format."""
+    placed = total.places.gold > 0 or total.event_places.total > 0
+    where = ("places P/R/F1", "event places") if placed else ()
+    table = Table(
+        "article",
+        "mentions P/R/F1",
+        *where[:1],
+        "events P/R/F1",
+        *where[1:],
+        "claims P/R/F1",
+        "stance",
+        "speakers",
+        box=None,
+        header_style="bold",
+    )
+
+    def prf(s: Score) -> str:
+        return f"{s.precision:.2f} {s.recall:.2f} {s.f1:.2f}  ({s.right}/{s.found}/{s.gold})"
+
+    def share(s: Share) -> str:
+        return f"{s.value:.2f} ({s.right}/{s.total})"
+
+    for report in (*reports, total):
+        columns = [prf(report.places), share(report.event_places)] if placed else []
+        table.add_row(
+            report.name,
+            prf(report.mentions),
+            *columns[:1],
+            prf(report.events),
+            *columns[1:],
+            prf(report.claims),
+            share(report.stance),
+            share(report.speakers),
+        )
+    return table
+
+
+@dataclass
+class Coreference:
+    """Event coreference across documents, counted over pairs of tellings.
+
+    Two tellings are one real event in gold when they share ``same_as``, and one
+    event found when extraction gave them one id. ``merged`` counts the pairs
+    extraction made one that gold keeps apart.
+    """
+
+    pairs: Score = field(default_factory=Score)
+    merged: int = 0
+    tellings: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        p = self.pairs
+        return {
+            "tellings": self.tellings,
+            "pairs": {"found": p.found, "gold": p.gold, "right": p.right},
+            "precision": round(p.precision, 3),
+            "recall": round(p.recall, 3),
+            "f1": round(p.f1, 3),
+            "merged_apart": self.merged,
+        }
+
+
+def coreference(
+    gold_paths: Iterable[Path], extractor: Callable[[list[Actor]], Extractor]
+) -> Coreference:
+    """Load each gold file's article in turn into one extractor, as ``actorgraph load``
+    does (each remembers the events of those before it), and count whether the tellings of
+    one real event meet on one event."""
+    golds = [(path, read_gold(path)) for path in sorted(gold_paths)]
+    actors = {a.id: a for _, gold in golds for a in gold.new_actors}
+    one = extractor(list(actors.values()))
+    tellings: list[tuple[str, str, str]] = []  # (document, real event, event found)
+    for path, gold in sorted(golds, key=lambda g: (_published(g[0], g[1]), g[0].name)):
+        [doc] = read_articles(_article(path, gold.document))
+        found = one.extract(doc)
+        one.remember(e.record() for e in found.events if not e.known)
+        report = score_one(path.stem, gold, found, path)
+        tellings += [(path.stem, real, event) for real, event in report.tellings]
+    result = Coreference(tellings=len(tellings))
+    for (doc_a, real_a, found_a), (doc_b, real_b, found_b) in itertools.combinations(tellings, 2):
+        if doc_a == doc_b:
+            continue  # across documents: within one, the event matching decides
+        same_gold, same_found = real_a == real_b, found_a == found_b
+        result.pairs.gold += same_gold
+        result.pairs.found += same_found
+        result.pairs.right += same_gold and same_found
+        result.merged += same_found and not same_gold
+    return result
+
+
+def _published(path: Path, gold: Gold) -> dt.date:
+    [doc] = read_articles(_article(path, gold.document))
+    return doc.published or dt.date.min

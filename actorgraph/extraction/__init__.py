@@ -1,4 +1,4 @@
-"""From article text to mentions, candidates, events, claims and who said what.
+"""From article text to mentions, candidates, places, events, claims and who said what.
 
 :class:`~actorgraph.extraction.results.Extractor` is the interface: a document
 in, an :class:`~actorgraph.extraction.results.Extraction` out, nothing
@@ -15,6 +15,7 @@ from actorgraph.extraction.results import (
     FoundClaim,
     FoundEvent,
     FoundMention,
+    FoundPlace,
     Said,
 )
 from actorgraph.extraction.rules import RuleExtractor
@@ -26,6 +27,7 @@ __all__ = [
     "FoundClaim",
     "FoundEvent",
     "FoundMention",
+    "FoundPlace",
     "RuleExtractor",
     "Said",
     "Telling",

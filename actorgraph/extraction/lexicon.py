@@ -28,6 +28,8 @@ CALENDAR = frozenset(_WORDS["calendar"])
 GROUP_WORDS = frozenset(_WORDS["group_words"])
 DEMONYM_SUFFIXES = tuple(_WORDS["demonym_suffixes"])
 GENERIC_PLACE_WORDS = frozenset(_WORDS["generic_place_words"])
+PLACE_NOUNS = frozenset(_WORDS["place_nouns"])
+LANDMARK_NOUNS = frozenset(_WORDS["landmark_nouns"])
 
 # -- names --------------------------------------------------------------------------
 
@@ -200,3 +202,28 @@ ATTACKER_KINDS = frozenset(
 )
 TARGET_KINDS = frozenset({ActorKind.ARMED_GROUP, ActorKind.MILITARY_COMMAND})
 GROUP_KINDS = frozenset({ActorKind.ARMED_GROUP, ActorKind.MILITARY_COMMAND})
+
+# -- places -------------------------------------------------------------------------
+
+# Where a name stands for a place, not for the state or body of that name ("in Iraq", "north
+# of Baghdad", not "Iraq said"): after one of these, allowing an article and an adjective.
+LOCATIVE = re.compile(
+    r"\b(?:in|at|near|across|into|inside|outside|around|(?<!according\s)to|throughout|"
+    r"within|towards?|via|over|between|borders?\s+with|"
+    r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|"
+    r"outskirts\s+of|(?:city|town|province|governorate|capital)\s+of)"
+    r"\s+(?:the\s+)?(?:(?:central|neighbouring|neighboring|(?:north|south|east|west)"
+    r"(?:-?(?:east|west))?(?:ern)?)\s+)?$",
+    re.IGNORECASE,
+)
+# Before a place, what puts an event near it rather than at it ("near Camp Taji", "north of
+# Baghdad", "on the outskirts of Mosul").
+NEAR_PLACE = re.compile(
+    r"^\s*(?:the\s+)?(?:near|outside|around|close\s+to|just\s+(?:outside|off)|off|on\s+the\s+"
+    r"(?:outskirts|edge|road|highway)\s+(?:of|to)|(?:(?:north|south|east|west|northeast|"
+    r"northwest|southeast|southwest)(?:ern)?|miles|kilometres|kilometers|km)\s+(?:\w+\s+)?of)\b",
+    re.IGNORECASE,
+)
+PLACE_LIST = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
+"""Between two places of one list: "in Iraq and Syria"."""
+LANDMARK_AFTER = re.compile(rf"^\s+(?:{'|'.join(sorted(LANDMARK_NOUNS))})s?\b")

@@ -15,7 +15,9 @@ from actorgraph.graph.model import (
     Document,
     Event,
     EventKind,
+    GeoPrecision,
     Mention,
+    Place,
     Stance,
     derive_status,
 )
@@ -42,6 +44,16 @@ class Candidate:
     end: int
 
 
+@dataclass(frozen=True)
+class FoundPlace:
+    """A place the document names, as a curated place (in the document's own spelling)."""
+
+    place: Place
+    text: str
+    start: int
+    end: int
+
+
 @dataclass
 class FoundEvent:
     """An event the document tells of; ``known`` when it is one the store already holds."""
@@ -54,6 +66,9 @@ class FoundEvent:
     start: int
     end: int
     known: bool = False
+    at: str | None = None
+    """The curated place ``place`` resolves to, if any."""
+    geo_precision: GeoPrecision | None = None
 
     def record(self) -> Event:
         return Event(
@@ -62,6 +77,8 @@ class FoundEvent:
             date=self.date,
             date_precision=self.precision,
             place=self.place,
+            at=self.at,
+            geo_precision=self.geo_precision,
         )
 
 
@@ -99,6 +116,7 @@ class Extraction:
     claims: list[FoundClaim]
     speakers: list[Actor] = field(default_factory=list)
     """Actors the extraction introduces: an outlet named only as the publisher."""
+    places: list[FoundPlace] = field(default_factory=list)
 
     def mention_records(self) -> list[Mention]:
         """Where the document names known actors, as records to write."""
@@ -152,6 +170,10 @@ class Extraction:
             "candidates": [
                 {"text": c.text, "start": c.start, "end": c.end} for c in self.candidates
             ],
+            "places": [
+                {"place_id": p.place.id, "text": p.text, "start": p.start, "end": p.end}
+                for p in self.places
+            ],
             "events": [
                 {
                     "id": e.id,
@@ -159,6 +181,8 @@ class Extraction:
                     "date": e.date.isoformat() if e.date else None,
                     "precision": e.precision.value,
                     "place": e.place,
+                    "at": e.at,
+                    "geo_precision": e.geo_precision.value if e.geo_precision else None,
                     "known": e.known,
                     "start": e.start,
                     "end": e.end,

@@ -1,7 +1,8 @@
 """The rule-based :class:`~actorgraph.extraction.results.Extractor`, built from general rules
 of news English, not from the articles it is measured on (``actorgraph evaluate``).
 
-It reads a document in four passes, each a module of this package:
+It reads a document in four passes, each a module of this package (and names places
+with :mod:`~actorgraph.extraction.places`):
 
 1. **Mentions** (:mod:`~actorgraph.extraction.mentions`): known actors in any
    spelling, and candidates -- names that resolve to no one;
@@ -20,9 +21,10 @@ from collections.abc import Iterable
 from actorgraph.extraction.claims import Claims
 from actorgraph.extraction.events import Events
 from actorgraph.extraction.mentions import Mentions
+from actorgraph.extraction.places import Gazetteer
 from actorgraph.extraction.results import Extraction
 from actorgraph.extraction.text import sentences
-from actorgraph.graph.model import Actor, Document, Event
+from actorgraph.graph.model import Actor, Document, Event, Place
 
 
 class RuleExtractor:
@@ -35,6 +37,8 @@ class RuleExtractor:
     events
         Events already known (in the store): a document telling of one of
         them again gets its id instead of a new event.
+    places
+        The curated places: what place names, and the places of new events, resolve to.
 
     Examples
     --------
@@ -52,10 +56,13 @@ class RuleExtractor:
     [('united-states', 'struck', 'pmf')]
     """
 
-    def __init__(self, actors: Iterable[Actor], events: Iterable[Event] = ()) -> None:
+    def __init__(
+        self, actors: Iterable[Actor], events: Iterable[Event] = (), places: Iterable[Place] = ()
+    ) -> None:
         self.actors = {a.id: a for a in actors}
         self._mentions = Mentions(self.actors)
         self._events = Events(events)
+        self._places = Gazetteer(places)
 
     def remember(self, events: Iterable[Event]) -> None:
         self._events.remember(events)
@@ -67,5 +74,10 @@ class RuleExtractor:
         speakers: list[Actor] = []
         publisher = self._mentions.publisher(document, speakers)
         events, told = self._events.find(document, sents, mentions, place_spans)
+        for event in events:
+            where = None if event.known else self._places.resolve(event.place)
+            if where is not None:
+                event.at, event.geo_precision = where[0].id, where[1]
         claims = Claims(self.actors, document, sents, mentions, events, told, publisher).run()
-        return Extraction(document, mentions, candidates, events, claims, speakers)
+        places = self._places.mentioned(text, mentions)
+        return Extraction(document, mentions, candidates, events, claims, speakers, places)

@@ -27,7 +27,7 @@ def extractor() -> RuleExtractor:
 
 @pytest.fixture(scope="module")
 def scores() -> Report:
-    total, reports = evaluate(sorted(GOLD.glob("*.yaml")), RuleExtractor(ACTORS))
+    total, reports = evaluate(sorted(GOLD.glob("*.yaml")), lambda _: RuleExtractor(ACTORS))
     assert len(reports) >= 5  # the founding two and three or more other outlets
     return total
 
@@ -68,7 +68,7 @@ def test_extract_finds_the_contested_claims_of_the_founding_articles(tmp_path: P
     )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
-    assert set(found) == {"document", "mentions", "candidates", "events", "claims"}
+    assert set(found) == {"document", "mentions", "candidates", "places", "events", "claims"}
     assert all(m["actor_name"] for m in found["mentions"])
 
     def said(claim: dict[str, object]) -> set[tuple[str, str]]:
