@@ -35,6 +35,7 @@ from actorgraph.queries import catalogue as q
 from actorgraph.queries.shapes import ClaimView, EventDetail, Said, SearchHit
 from actorgraph.settings import Settings
 from actorgraph.viz import network as viz
+from actorgraph.viz.maps import map_page
 
 _T = TypeVar("_T")
 
@@ -174,6 +175,18 @@ class Graph:
             within=within,
         )
         return Table("timeline", [_event(e) for e in q.timeline(self.store, params)])
+
+    def map(
+        self,
+        actor: str | None = None,
+        *,
+        near: str | None = None,
+        within_km: float = 25.0,
+        within: str | None = None,
+    ) -> ViewHTML:
+        """The events (an actor's; near or within a place) on a map: shown in Jupyter."""
+        params = q.TimelineParams(actor=actor, near=near, within_km=within_km, within=within)
+        return ViewHTML(map_page(self.store, params))
 
     def places(self, kind: str | None = None) -> Table:
         """The curated places, by id: kind, coordinates and the place that contains each."""

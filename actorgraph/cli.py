@@ -38,6 +38,7 @@ from actorgraph.queries import catalogue
 from actorgraph.queries.profile import actor_profile
 from actorgraph.queries.shapes import ClaimView, Ref
 from actorgraph.settings import Settings
+from actorgraph.viz.maps import map_page
 from actorgraph.viz.network import neighbourhood_page
 
 app = typer.Typer(
@@ -270,29 +271,35 @@ def show(name: Annotated[str, typer.Argument(help="An actor's id, name or any al
 
 @app.command()
 def viz(
-    name: Annotated[str, typer.Argument(help="An actor's id, name or any alias.")],
+    name: Annotated[str | None, typer.Argument(help="An actor's id, name or any alias.")] = None,
     hops: Annotated[int, typer.Option(min=1, max=3, help="How far to go from the actor.")] = 2,
     status: Annotated[
         list[Status] | None, typer.Option(help="Only claims with this status (repeatable).")
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=5000, help="At most this many nodes.")] = 200,
+    on_map: Annotated[
+        bool, typer.Option("--map", help="The events (the actor's, if named) on a map instead.")
+    ] = False,
+    near: Annotated[str | None, typer.Option(help="With --map: events near a place.")] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the page.")] = Path(
         "actorgraph.html"
     ),
 ) -> None:
-    """Draw an actor's neighbourhood as an interactive page that works offline."""
-    with _open() as store:
-        actor = resolve_actor(store, name)
-        params = catalogue.NeighbourhoodParams(hops=hops, status=status or [], limit=limit)
-        page = neighbourhood_page(store, actor.id, params)
-    with _user_errors():
+    """Draw an actor's neighbourhood, or the events on a map, as a page that works offline."""
+    with _open() as store, _user_errors():
+        if on_map:
+            page, what = map_page(store, catalogue.TimelineParams(actor=name, near=near)), "map"
+        elif name is None:
+            raise InputError("name an actor, or draw the events with --map", field="name")
+        else:
+            actor = resolve_actor(store, name)
+            params = catalogue.NeighbourhoodParams(hops=hops, status=status or [], limit=limit)
+            page, what = neighbourhood_page(store, actor.id, params), f"{actor.name}, {hops} hops"
         try:
             output.write_text(page, encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot write the page: {exc.strerror}", path=output) from None
-    out.print(
-        f"wrote {escape(str(output))}: {escape(actor.name)}, {hops} hops; open it in a browser"
-    )
+    out.print(f"wrote {escape(str(output))}: {escape(what)}; open it in a browser")
 
 
 @app.command("export")
@@ -422,10 +429,6 @@ def _sentence(claim: ClaimView, bold: str | None = None) -> str:
 # -- extraction -----------------------------------------------------------------------
 
 
-def _curated_actors(path: Path) -> list[Actor]:
-    return read_curated(path).actors
-
-
 @app.command()
 def extract(
     path: Annotated[Path, typer.Argument(help="An article: .txt, .md or .jsonl.")],
@@ -444,9 +447,9 @@ def extract(
     data/places.yaml.
     """
     with _open() as store:
-        known = _curated_actors(actors_file) if actors_file else store.actors()
+        known = read_curated(actors_file).actors if actors_file else store.actors()
         if not known and (REPO / "data" / "actors.yaml").is_file():
-            known = _curated_actors(REPO / "data" / "actors.yaml")
+            known = read_curated(REPO / "data" / "actors.yaml").actors
         places = store.places()
         if not places and (REPO / "data" / "places.yaml").is_file():
             places = read_curated(REPO / "data" / "places.yaml").places
@@ -527,7 +530,7 @@ def evaluate(
         files = sorted(gold.glob("*.yaml"))
         if not files:
             raise InputError("no gold files (*.yaml) here", path=gold)
-        actors = _curated_actors(actors_file)
+        actors = read_curated(actors_file).actors
         places = read_curated(places_file).places
 
         def extractor(new_actors: list[Actor]) -> RuleExtractor:

@@ -55,6 +55,7 @@ from actorgraph.queries.shapes import (
 )
 from actorgraph.settings import Settings
 from actorgraph.viz import network as viz
+from actorgraph.viz.maps import map_page
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "Unknown id; close names are suggested."},
@@ -386,6 +387,12 @@ def viz_paths(store: Store, params: Annotated[q.PathParams, Query()]) -> HTMLRes
 def viz_claims(store: Store, params: Annotated[q.ClaimParams, Query()]) -> HTMLResponse:
     """Claims (by status, predicate or actor) drawn as an interactive network."""
     return HTMLResponse(viz.claims_page(store, params))
+
+
+@router.get("/viz/map", tags=["views"], response_class=HTMLResponse, responses=_PAGE)
+def viz_map(store: Store, params: Annotated[q.TimelineParams, Query()]) -> HTMLResponse:
+    """The events (filtered as `GET /events` filters them) on a map that works offline."""
+    return HTMLResponse(map_page(store, params))
 
 
 _EXPORT_TYPES = {

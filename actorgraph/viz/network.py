@@ -220,14 +220,14 @@ def _vis(name: str) -> str:
     return (files("pyvis") / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
 
 
-_ENV = Environment(
+ENV = Environment(
     loader=PackageLoader("actorgraph.viz", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
 
 
 def _template() -> Any:
-    return _ENV.get_template("network.html")
+    return ENV.get_template("network.html")
 
 
 # -- pages of the catalogue's queries --------------------------------------------------
@@ -311,4 +311,4 @@ def claims_page(store: GraphStore, params: q.ClaimParams) -> str:
 
 def explorer_page() -> str:
     """The API's home page: plain HTML and a little script, no build step."""
-    return _ENV.get_template("explorer.html").render()
+    return ENV.get_template("explorer.html").render()

@@ -135,6 +135,63 @@ def test_a_script_in_a_quote_is_shown_as_text_and_never_run(
         assert visit.foreign(base) == []
 
 
+def test_the_map_draws_each_placed_event_offline_with_who_said_what(
+    browser: Browser, corpus: str
+) -> None:
+    events = _get_json(f"{corpus}/events?limit=500")["data"]
+    placed = [d for d in events if d["place"]]
+    visit = Visit(browser, f"{corpus}/viz/map")
+    assert visit.errors == [] and visit.foreign(corpus) == []
+    assert visit.state("s.markers.length") == len(placed) > 5
+    drawn = visit.page.locator("path.leaflet-interactive")
+    assert drawn.count() == len(placed)
+    assert visit.page.locator("svg path").count() > drawn.count()  # the outlines too
+    taji = next(i for i, d in enumerate(placed) if d["event"]["id"] == "taji-convoy-strike-2020")
+    visit.page.evaluate(f"() => window.actorgraph.markers[{taji}].openPopup()")
+    text = visit.page.locator(".popup").inner_text()
+    assert "Camp Taji" in text and "contested" in text and "denied" in text
+    ARTEFACTS.mkdir(exist_ok=True)
+    visit.page.screenshot(path=str(ARTEFACTS / "map.png"))
+    near = Visit(browser, f"{corpus}/viz/map?near=camp-taji&within_km=15")
+    assert near.state("s.markers.length") == 1
+
+
+def test_a_script_in_a_place_name_or_a_quote_never_runs_on_the_map(
+    browser: Browser, tmp_path: Path
+) -> None:
+    payload = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+    curated = tmp_path / "places.yaml"
+    curated.write_text(
+        "places:\n"
+        f"  - {{id: nowhere, name: '{payload}', kind: city, lat: 33.3, lon: 44.4}}\n"
+        "events:\n"
+        f"  - {{id: strike-x, kind: strike, date: 2024-02-07, at: nowhere, place: '{payload}'}}\n",
+        encoding="utf-8",
+    )
+    store = SQLiteStore(tmp_path / STORE_FILE)
+    assert all(o.error is None for o in load_paths(store, [DATA / "actors.yaml", curated]))
+    claims = tmp_path / "claims.yaml"
+    article = Document(
+        title="t", published="2024-02-08", text=f"CENTCOM struck Kataib Hezbollah. {payload}"
+    )
+    load_documents(store, [article])
+    claims.write_text(
+        "claims:\n  - {subject: centcom, predicate: struck, object: kataib-hezbollah, "
+        "event: strike-x, attestations: [{speaker: centcom, stance: reported, document: "
+        f"{article.id}, quote: '{payload}'}}]}}\n",
+        encoding="utf-8",
+    )
+    assert all(o.error is None for o in load_paths(store, [claims]))
+    with api_server({"ACTORGRAPH_DATA": str(tmp_path)}) as base:
+        visit = Visit(browser, f"{base}/viz/map")
+        visit.page.evaluate("() => window.actorgraph.markers[0].openPopup()")
+        popup = visit.page.locator(".popup")
+        assert "<script>window.pwned=1</script>" in popup.inner_text()  # kept, as text
+        assert visit.page.evaluate("() => window.pwned") is None
+        assert visit.page.query_selector("img[src=x]") is None
+        assert visit.foreign(base) == []
+
+
 def test_the_home_page_finds_an_actor_and_shows_its_view(browser: Browser, corpus: str) -> None:
     page = browser.new_page()
     errors: list[str] = []
@@ -161,6 +218,7 @@ document.addEventListener("securitypolicyviolation", (e) => window.__violations.
         ("/", "#frame"),
         ("/viz/actors/kataib-hezbollah?hops=2", "body[data-stable=true]"),
         ("/viz/claims?status=contested", "body[data-stable=true]"),
+        ("/viz/map", "body[data-stable=true]"),
         ("/docs", ".opblock-tag"),  # Swagger UI, from the package, has drawn its operations
     ],
 )

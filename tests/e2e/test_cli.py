@@ -237,6 +237,16 @@ def test_viz_writes_a_page_of_the_neighbourhood(loaded: SQLiteStore, tmp_path: P
     assert "new vis.Network(" in html
 
 
+def test_viz_map_writes_the_events_on_a_map(loaded: SQLiteStore, tmp_path: Path) -> None:
+    page = tmp_path / "map.html"
+    output = run("viz", "--map", "--near", "Camp Taji", "-o", str(page))
+    assert f"wrote {page}" in output.replace("\n", "")
+    html = page.read_text(encoding="utf-8")
+    assert "L.circleMarker(" in html and '"id": "taji-convoy-strike-2020"' in html
+    assert '"id": "baghdad-airport-strike-2020"' not in html  # 30 km away, not near
+    assert "name an actor" in run("viz", "-o", str(page), code=2)
+
+
 def test_viz_of_an_unknown_actor_or_to_an_unwritable_place_says_why(
     loaded: SQLiteStore, tmp_path: Path
 ) -> None:
