@@ -442,9 +442,8 @@ def extract(
 
     Mentions, candidates, places, events, and claims with who said what.
 
-    Names resolve against the store's actors (or --actors), places against its
-    places; when the store holds none, against the curated data/actors.yaml and
-    data/places.yaml.
+    Names resolve against the store's actors (or --actors) and places; when it
+    holds none, against the curated data/actors.yaml and data/places.yaml.
     """
     with _open() as store:
         known = read_curated(actors_file).actors if actors_file else store.actors()
@@ -488,9 +487,10 @@ def _print_extraction(extraction: Extraction, names: dict[str, str]) -> None:
     if extraction.candidates:
         cands = Counter(c.text for c in extraction.candidates)
         out.print("candidates (no known actor): " + escape(", ".join(cands)))
-    if extraction.places:
-        spelt = Counter(f"{p.text} ({p.place.id})" for p in extraction.places)
-        out.print("places: " + escape(", ".join(spelt)))
+    where = [f"{p.text} ({p.place.id})" for p in extraction.places]
+    where += [f"{c.text} (no curated place)" for c in extraction.place_candidates]
+    if where:
+        out.print("places: " + escape(", ".join(Counter(where))))
     for event in extraction.events:
         known = " [dim](known)[/]" if event.known else ""
         precision = event.geo_precision.value if event.geo_precision else "?"

@@ -37,7 +37,8 @@ class FoundMention:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A name that resolves to no known actor, at ``start:end``."""
+    """A name that resolves to no known actor (or, among ``place_candidates``, no curated
+    place), at ``start:end``."""
 
     text: str
     start: int
@@ -117,6 +118,9 @@ class Extraction:
     speakers: list[Actor] = field(default_factory=list)
     """Actors the extraction introduces: an outlet named only as the publisher."""
     places: list[FoundPlace] = field(default_factory=list)
+    place_candidates: list[Candidate] = field(default_factory=list)
+    """Names said as places ("in Hasakah") that are no curated place: for an analyst, no
+    guess."""
 
     def mention_records(self) -> list[Mention]:
         """Where the document names known actors, as records to write."""
@@ -173,6 +177,9 @@ class Extraction:
             "places": [
                 {"place_id": p.place.id, "text": p.text, "start": p.start, "end": p.end}
                 for p in self.places
+            ],
+            "place_candidates": [
+                {"text": c.text, "start": c.start, "end": c.end} for c in self.place_candidates
             ],
             "events": [
                 {

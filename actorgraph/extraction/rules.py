@@ -22,7 +22,7 @@ from actorgraph.extraction.claims import Claims
 from actorgraph.extraction.events import Events
 from actorgraph.extraction.mentions import Mentions
 from actorgraph.extraction.places import Gazetteer
-from actorgraph.extraction.results import Extraction
+from actorgraph.extraction.results import Candidate, Extraction
 from actorgraph.extraction.text import sentences
 from actorgraph.graph.model import Actor, Document, Event, Place
 
@@ -80,4 +80,15 @@ class RuleExtractor:
                 event.at, event.geo_precision = where[0].id, where[1]
         claims = Claims(self.actors, document, sents, mentions, events, told, publisher).run()
         places = self._places.mentioned(text, mentions)
-        return Extraction(document, mentions, candidates, events, claims, speakers, places)
+        unplaced = [
+            Candidate(s.text, s.start, s.end)
+            for s in place_spans
+            if not any(p.start < s.end and s.start < p.end for p in places)
+            and not any(m.start < s.end and s.start < m.end for m in mentions)
+        ]
+        candidates = [  # a place is no candidate actor: "al-Tanf", "Hasakah"
+            c for c in candidates if not any(p.start < c.end and c.start < p.end for p in places)
+        ]
+        return Extraction(
+            document, mentions, candidates, events, claims, speakers, places, unplaced
+        )

@@ -68,7 +68,8 @@ def test_extract_finds_the_contested_claims_of_the_founding_articles(tmp_path: P
     )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
-    assert set(found) == {"document", "mentions", "candidates", "places", "events", "claims"}
+    expected = {"document", "mentions", "candidates", "places", "place_candidates", "events"}
+    assert set(found) == {*expected, "claims"}
     assert all(m["actor_name"] for m in found["mentions"])
 
     def said(claim: dict[str, object]) -> set[tuple[str, str]]:

@@ -197,3 +197,15 @@ def test_an_extracted_event_stands_at_its_curated_place() -> None:
     (event,) = found.events
     assert (event.at, event.geo_precision) == ("camp-taji", GeoPrecision.NEAR)
     assert event.record().at == "camp-taji"
+
+
+def test_a_place_no_curated_place_names_is_a_place_candidate_and_no_actor_candidate() -> None:
+    doc = Document(
+        title="t",
+        published="2024-01-29",
+        text="A drone struck a base near Hasakah on Sunday, and another hit al-Tanf in Syria.",
+    )
+    found = RuleExtractor([], places=read_curated(PLACES).places).extract(doc)
+    assert [c.text for c in found.place_candidates] == ["Hasakah"]
+    assert {p.place.id for p in found.places} >= {"al-tanf"}
+    assert not {"al-Tanf", "Hasakah"} & {c.text for c in found.candidates}
