@@ -20,9 +20,10 @@ test: install lint
 	scripts/chromium
 	scripts/with-neo4j $(VENV)/bin/pytest
 
-# The edit loop: unit tests, the contract suite on the embedded store, doctests.
+# The edit loop: unit tests, the contract suite on the embedded store, doctests; two
+# processes (pytest-xdist), one per core: the slowest tests are long single ones.
 test-fast: install
-	$(VENV)/bin/pytest -q -m "not neo4j and not browser and not slow" tests/unit tests/contract actorgraph
+	$(VENV)/bin/pytest -q -n 2 -m "not neo4j and not browser and not slow" tests/unit tests/contract actorgraph
 
 # Benchmarks against the local Neo4j (wiped first) and the embedded store: not tests.
 bench: install

@@ -27,12 +27,15 @@ from actorgraph.extraction.lexicon import (
     PLACE_NOUNS,
 )
 from actorgraph.extraction.results import FoundMention, FoundPlace
+from actorgraph.extraction.spans import ByStart
 from actorgraph.graph.model import GeoPrecision, Place, PlaceKind
 from actorgraph.names.normalise import is_arabic, normal_form, strip_articles
 from actorgraph.names.search import SKELETON_GATE, word_skeleton
 
 _LONGEST = 6
 """Words in the longest place name matched."""
+_REMEMBERED = 50_000
+"""Words and phrases whose lookup the gazetteer keeps."""
 _MIN_SKELETON = 4
 """Letters a word needs before another spelling of it may match (Hit is no Hot)."""
 _REGIONS = frozenset({PlaceKind.COUNTRY, PlaceKind.GOVERNORATE})
@@ -69,6 +72,8 @@ class Gazetteer:
         self.places = {p.id: p for p in places}
         self._exact: dict[str, Place] = {}
         self._spelt: dict[str, Place | None] = {}  # None: two places spelt alike
+        self._looked: dict[str, Place | None] = {}
+        self._opens: dict[str, bool] = {}
         for place in self.places.values():
             for name in place.names:
                 key = _key(name)
@@ -79,17 +84,20 @@ class Gazetteer:
                         self._spelt[skeleton] = place
                     elif skeleton is not None:
                         self._spelt[skeleton] = None
+        keys = [k for k in self._exact if k]
+        self._firsts = {k.split()[0] for k in keys}
+        self._first_skeletons = {word_skeleton(k.split()[0]) for k in keys}
 
     def mentioned(self, text: str, actors: Iterable[FoundMention]) -> list[FoundPlace]:
         """The places a document names, as places: not inside an actor's name ("Islamic
         Resistance in Iraq"), and where a name is also an actor's ("Iraq"), only after a
         word that makes it a place ("in Iraq")."""
-        named = sorted(actors, key=lambda m: m.start)
+        named = ByStart(list(actors))
         found: list[FoundPlace] = []
         for match in self.find(text):
             if LANDMARK_AFTER.match(text[match.end : match.end + 40]):
                 continue  # a landmark named after the place, not curated: no guess
-            over = [m for m in named if m.start < match.end and match.start < m.end]
+            over = named.overlapping(match.start, match.end)
             if any(m.start < match.start or m.end > match.end for m in over):
                 continue  # a word of a longer actor name ("Islamic Resistance in Iraq")
             whole = [m for m in over if (m.start, m.end) == (match.start, match.end)]
@@ -113,12 +121,16 @@ class Gazetteer:
 
         Only capitalised (or Arabic-script) names count: "hit" is a verb, "Hit" a town.
         """
+        if not self.places:
+            return []
         words = [m for m in _WORD.finditer(text)]
         found: list[FoundPlace] = []
         i = 0
         while i < len(words):
+            # only a run of name-like words, its first a place name's first, can be a name
+            run = _name_run(words, i) if self._may_open(words[i].group()) else 0
             match = None
-            for n in range(min(_LONGEST, len(words) - i), 0, -1):
+            for n in range(run, 0, -1):
                 first, last = words[i], words[i + n - 1]
                 start = _lead(text, first)
                 phrase = text[start : _trimmed_end(text, last)]
@@ -127,10 +139,10 @@ class Gazetteer:
                 place = self._lookup(phrase)
                 if place is not None:
                     match = FoundPlace(place, phrase, start, start + len(phrase))
-                    i += n
                     break
             if match is not None:
                 found.append(match)
+                i += n
             else:
                 i += 1
         return found
@@ -148,7 +160,26 @@ class Gazetteer:
             return best.place, GeoPrecision.NEAR
         return best.place, GeoPrecision.AT
 
+    def _may_open(self, word: str) -> bool:
+        """Whether a word can be the first of a place's name, in some spelling."""
+        if word not in self._opens:
+            if len(self._opens) >= _REMEMBERED:
+                self._opens.clear()
+            key = _key(word.strip("\"'“‘()*,.;:")).split()
+            first = key[0] if key else ""
+            self._opens[word] = bool(first) and (
+                first in self._firsts or word_skeleton(first) in self._first_skeletons
+            )
+        return self._opens[word]
+
     def _lookup(self, phrase: str) -> Place | None:
+        if phrase not in self._looked:  # a text names its places again and again
+            if len(self._looked) >= _REMEMBERED:
+                self._looked.clear()  # a long load's names need not all stay
+            self._looked[phrase] = self._match(phrase)
+        return self._looked[phrase]
+
+    def _match(self, phrase: str) -> Place | None:
         key = _key(phrase)
         if not key:
             return None
@@ -171,6 +202,30 @@ class Gazetteer:
 
 
 _POSSESSIVE = re.compile(r"[’']s\b")
+
+
+def _name_run(words: list[re.Match[str]], i: int) -> int:
+    """How many words from the ``i``-th could be one name: it starts like a name, and those
+    after it are names, articles or place nouns (at most :data:`_LONGEST`)."""
+    if not _starts_name(words[i].group().lstrip("\"'“‘(*")):
+        return 0
+    n = 1
+    while n < _LONGEST and i + n < len(words):
+        word = words[i + n].group().strip("\"'“‘()*,.;:")
+        low = word.lower()
+        if not (_starts_name(word) or low.rstrip("-") in CONNECTORS or low in PLACE_NOUNS):
+            break
+        n += 1
+    return n
+
+
+def _starts_name(word: str) -> bool:
+    return bool(word) and (
+        word[0].isupper()
+        or word[0].isdigit()
+        or not word[0].isascii()
+        or _ARTICLE_FORM.match(word) is not None
+    )
 
 
 def _key(name: str) -> str:

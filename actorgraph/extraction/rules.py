@@ -23,6 +23,7 @@ from actorgraph.extraction.events import Events
 from actorgraph.extraction.mentions import Mentions
 from actorgraph.extraction.places import Gazetteer
 from actorgraph.extraction.results import Candidate, Extraction
+from actorgraph.extraction.spans import ByStart
 from actorgraph.extraction.text import sentences
 from actorgraph.graph.model import Actor, Document, Event, Place
 
@@ -80,15 +81,14 @@ class RuleExtractor:
                 event.at, event.geo_precision = where[0].id, where[1]
         claims = Claims(self.actors, document, sents, mentions, events, told, publisher).run()
         places = self._places.mentioned(text, mentions)
+        placed, named = ByStart(places), ByStart(mentions)
         unplaced = [
             Candidate(s.text, s.start, s.end)
             for s in place_spans
-            if not any(p.start < s.end and s.start < p.end for p in places)
-            and not any(m.start < s.end and s.start < m.end for m in mentions)
+            if not placed.overlapping(s.start, s.end) and not named.overlapping(s.start, s.end)
         ]
-        candidates = [  # a place is no candidate actor: "al-Tanf", "Hasakah"
-            c for c in candidates if not any(p.start < c.end and c.start < p.end for p in places)
-        ]
+        # a place is no candidate actor: "al-Tanf"
+        candidates = [c for c in candidates if not placed.overlapping(c.start, c.end)]
         return Extraction(
             document, mentions, candidates, events, claims, speakers, places, unplaced
         )

@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from actorgraph.extraction.results import FoundMention
+from actorgraph.extraction.results import FoundMention, FoundPlace
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Span:
     place: bool = False
 
 
-_S = TypeVar("_S", FoundMention, Span)
+_S = TypeVar("_S", FoundMention, FoundPlace, Span)
 
 
 class ByStart(Generic[_S]):
@@ -31,6 +31,14 @@ class ByStart(Generic[_S]):
     def within(self, start: int, end: int) -> list[_S]:
         """Those starting in ``[start, end)``."""
         return self.items[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+    def overlapping(self, start: int, end: int) -> list[_S]:
+        """Those (none overlapping each other) that overlap ``[start, end)``."""
+        first = bisect_left(self.starts, start)
+        before = self.items[first - 1 : first] if first else []
+        return [i for i in before if i.end > start] + self.items[
+            first : bisect_left(self.starts, end)
+        ]
 
     def covering(self, at: int) -> bool:
         """Whether one of them (none overlapping) covers offset ``at``."""
