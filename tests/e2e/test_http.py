@@ -22,7 +22,7 @@ from actorgraph.loaders.articles import read_articles
 from actorgraph.loaders.pipeline import load_paths
 from actorgraph.queries.catalogue import CATALOGUE
 from actorgraph.settings import Settings
-from tests.conftest import ARTICLES, DATA, GOLD_ARTICLES, wipe
+from tests.conftest import ARTICLES, DATA, wipe
 from tests.helpers import TAJI, open_neo4j
 from tests.servers import api_server, neo4j_env
 
@@ -342,7 +342,7 @@ def test_a_document_posted_twice_is_added_once(tmp_path: Path, corpus_env: dict[
 
 def test_a_posted_article_brings_its_claims_and_who_said_them(tmp_path: Path) -> None:
     load_paths(SQLiteStore(tmp_path / STORE_FILE), [DATA / "actors.yaml"])
-    [doc] = read_articles(GOLD_ARTICLES / "2020-01-04-times-of-israel-us-denies-taji-airstrike.md")
+    [doc] = read_articles(ARTICLES / "2020-01-04-round-two-taji-strikes.md")
     article = doc.model_dump(mode="json", exclude={"id"})
     with api_server({"ACTORGRAPH_DATA": str(tmp_path)}) as base:
         posted = httpx.post(f"{base}/documents", json=article, timeout=30)
@@ -350,9 +350,10 @@ def test_a_posted_article_brings_its_claims_and_who_said_them(tmp_path: Path) ->
     assert posted.status_code == 201, posted.text
     assert posted.json()["added"]["claims"] >= 3
     killed = next(c for c in claims.json()["data"] if c["predicate"] == "killed_in")
-    [said] = killed["attestations"]
-    assert said["document"]["id"] == posted.json()["document"]["id"]
-    assert "the attack killed al-Zaidi" in said["quote"]
+    said = {(a["speaker"]["id"], a["stance"]) for a in killed["attestations"]}
+    assert said == {("the-liberty-beacon", "reported"), ("shibl-al-zaidi", "denied")}
+    assert {a["document"]["id"] for a in killed["attestations"]} == {posted.json()["document"]["id"]}
+    assert killed["status"] == "contested"
 
 
 @pytest.mark.parametrize(
