@@ -22,7 +22,7 @@ from rich.table import Table
 
 from actorgraph.api.access import is_loopback
 from actorgraph.errors import ActorGraphError, InputError, UnavailableError
-from actorgraph.evaluate import coreference, scores_table
+from actorgraph.evaluate import coreference, scores_table, summary
 from actorgraph.evaluate import evaluate as run_evaluation
 from actorgraph.exports import Format, export
 from actorgraph.extraction import Extraction, RuleExtractor
@@ -545,14 +545,8 @@ def evaluate(
         sys.stdout.write(json.dumps(shown, indent=2) + "\n")
         return
     out.print(scores_table(reports, total))
-    out.print("[dim](right/found/gold)[/]")
-    if across is not None:
-        p = across.pairs
-        out.print(
-            f"events across documents ({across.tellings} tellings matched): pairs of one real "
-            f"event P {p.precision:.2f} R {p.recall:.2f} F1 {p.f1:.2f} "
-            f"({p.right}/{p.found}/{p.gold}); {across.merged} pairs merged that gold keeps apart"
-        )
+    for line in summary(total, across):
+        out.print(escape(line))
     if misses:
         for report in reports:
             out.print(f"\n[bold]{escape(report.name)}[/]")

@@ -13,7 +13,10 @@ article and counts, per article and in all:
   events compared through the event matching (a claim with an event the
   matching did not pair is wrong);
 - **stance**: of the right claims, the share whose stances (reported, denied)
-  are the gold's; **speakers** likewise for who said what.
+  are the gold's; **speakers** likewise for who said what;
+- **casualty figures** (corpus gold): a found figure is right if a gold figure of
+  its sentence gives the same killed and injured ranges (one to one); of the right
+  ones, the shares on the gold's event, with its speaker and with its ``whom``.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from actorgraph.graph.model import (
     Predicate,
     Slug,
     Stance,
+    Whom,
 )
 from actorgraph.loaders.articles import read_articles
 from actorgraph.loaders.curated import locate
@@ -60,6 +64,20 @@ class GoldPlace(_Strict):
     text: str = Field(min_length=1)
 
 
+class GoldCount(_Strict):
+    low: int | None = Field(None, ge=0)
+    high: int | None = Field(None, ge=0)
+
+
+class GoldFigure(_Strict):
+    speaker: Slug
+    killed: GoldCount | None = None
+    injured: GoldCount | None = None
+    whom: Whom
+    text: str = Field(min_length=1)
+    quote: str = Field(min_length=1)
+
+
 class GoldEvent(_Strict):
     key: str
     kind: EventKind
@@ -72,7 +90,7 @@ class GoldEvent(_Strict):
     place_name: str | None = None
     geo_precision: GeoPrecision | None = None
     place_text: str | None = Field(None, description="The place as said (corpus format).")
-    casualties: list[dict[str, Any]] = []
+    casualties: list[GoldFigure] = []
 
 
 class GoldSaid(_Strict):
@@ -163,6 +181,11 @@ class Report:
     claims: Score = field(default_factory=Score)
     stance: Share = field(default_factory=Share)
     speakers: Share = field(default_factory=Share)
+    casualties: Score = field(default_factory=Score)
+    casualty_events: Share = field(default_factory=Share)
+    """Of the right casualty figures: those on the gold's event (through the event matching)."""
+    casualty_speakers: Share = field(default_factory=Share)
+    whom: Share = field(default_factory=Share)
     misses: list[str] = field(default_factory=list)
     tellings: list[tuple[str, str]] = field(default_factory=list)
     """Each matched event as ``(the real event it tells of, the event found)``: corpus gold."""
@@ -175,6 +198,10 @@ class Report:
         self.claims.add(other.claims)
         self.stance.add(other.stance)
         self.speakers.add(other.speakers)
+        self.casualties.add(other.casualties)
+        self.casualty_events.add(other.casualty_events)
+        self.casualty_speakers.add(other.casualty_speakers)
+        self.whom.add(other.whom)
 
     def as_dict(self) -> dict[str, Any]:
         def score(s: Score) -> dict[str, Any]:
@@ -196,6 +223,15 @@ class Report:
             "claims": score(self.claims),
             "stance": {"right": self.stance.right, "of": self.stance.total},
             "speakers": {"right": self.speakers.right, "of": self.speakers.total},
+            "casualties": score(self.casualties),
+            **{
+                name: {"right": share.right, "of": share.total}
+                for name, share in (
+                    ("casualty_events", self.casualty_events),
+                    ("casualty_speakers", self.casualty_speakers),
+                    ("whom", self.whom),
+                )
+            },
         }
 
 
@@ -355,7 +391,59 @@ def score_one(name: str, gold: Gold, found: Extraction, path: Path) -> Report:
     report.misses += [
         f"claim missed: {g.subject} {g.predicate.value} {g.object} [{g.event}]" for g in left
     ]
+    if gold.placed:
+        _score_casualties(report, gold, found, pairs, path)
     return report
+
+
+def _count(count: GoldCount | None) -> tuple[int | None, int | None] | None:
+    return None if count is None else (count.low, count.high)
+
+
+def _score_casualties(
+    report: Report, gold: Gold, found: Extraction, pairs: dict[str, str], path: Path
+) -> None:
+    text = found.document.text
+    free: list[tuple[str, GoldFigure, int, int]] = []
+    for number, event in enumerate(gold.events):
+        for figure in event.casualties:
+            start = text.find(figure.quote)
+            if start < 0:
+                raise InputError(
+                    f"casualty quote {figure.quote[:40]!r} not found",
+                    path=path,
+                    field=f"events.{number}.casualties",
+                )
+            free.append((event.key, figure, start, start + len(figure.quote)))
+    report.casualties = Score(len(found.casualties), len(free))
+    for f in found.casualties:
+        counts = (f.figure.killed, f.figure.injured)
+        hit = next(
+            (
+                g
+                for g in free
+                if g[2] < f.end
+                and f.start < g[3]
+                and (_count(g[1].killed), _count(g[1].injured)) == counts
+            ),
+            None,
+        )
+        if hit is None:
+            report.misses.append(
+                f"casualties? {f.words!r}: killed {counts[0]}, injured {counts[1]}"
+            )
+            continue
+        free.remove(hit)
+        key, figure = hit[0], hit[1]
+        report.casualties.right += 1
+        for share, right in (
+            (report.casualty_events, pairs.get(f.event.id) == key),
+            (report.casualty_speakers, f.speaker == figure.speaker),
+            (report.whom, f.figure.whom is figure.whom),
+        ):
+            share.total += 1
+            share.right += right
+    report.misses += [f"casualties missed: {g[1].text!r} ({g[0]})" for g in free]
 
 
 def _score_places(gold: Gold, found: Extraction, path: Path, misses: list[str]) -> Score:
@@ -395,7 +483,7 @@ def _score_places(gold: Gold, found: Extraction, path: Path, misses: list[str]) 
 def scores_table(reports: list[Report], total: Report) -> Table:
     """The scores of each article and of all, as ``actorgraph evaluate`` prints them; the
     place columns only for gold in the corpus format."""
-    placed = total.places.gold > 0 or total.event_places.total > 0
+    placed = _placed(total)
     where = ("places P/R/F1", "event places") if placed else ()
     table = Table(
         "article",
@@ -406,29 +494,66 @@ def scores_table(reports: list[Report], total: Report) -> Table:
         "claims P/R/F1",
         "stance",
         "speakers",
+        *(("casualties P/R/F1",) if placed else ()),
         box=None,
         header_style="bold",
     )
-
-    def prf(s: Score) -> str:
-        return f"{s.precision:.2f} {s.recall:.2f} {s.f1:.2f}  ({s.right}/{s.found}/{s.gold})"
-
-    def share(s: Share) -> str:
-        return f"{s.value:.2f} ({s.right}/{s.total})"
-
     for report in (*reports, total):
-        columns = [prf(report.places), share(report.event_places)] if placed else []
+        columns = [_prf(report.places), _share(report.event_places)] if placed else []
         table.add_row(
             report.name,
-            prf(report.mentions),
+            _prf(report.mentions),
             *columns[:1],
-            prf(report.events),
+            _prf(report.events),
             *columns[1:],
-            prf(report.claims),
-            share(report.stance),
-            share(report.speakers),
+            _prf(report.claims),
+            _share(report.stance),
+            _share(report.speakers),
+            *((_prf(report.casualties),) if placed else ()),
         )
     return table
+
+
+def summary(total: Report, across: Coreference | None) -> list[str]:
+    """The totals, a line each, as ``actorgraph evaluate`` prints them below the table."""
+    lines = [
+        f"{name}: P/R/F1 {_prf(score)}"
+        for name, score in (
+            ("mentions", total.mentions),
+            ("places", total.places),
+            ("events", total.events),
+            ("claims", total.claims),
+            ("casualty figures", total.casualties),
+        )
+        if score.gold or score.found
+    ]
+    lines.append(f"stance {_share(total.stance)}, speakers {_share(total.speakers)}")
+    if _placed(total):
+        lines.append(
+            f"event places {_share(total.event_places)}; of the right casualty figures: on "
+            f"their event {_share(total.casualty_events)}, speaker "
+            f"{_share(total.casualty_speakers)}, whom {_share(total.whom)}"
+        )
+    if across is not None:
+        p = across.pairs
+        lines.append(
+            f"events across documents ({across.tellings} tellings matched): pairs of one real "
+            f"event P {p.precision:.2f} R {p.recall:.2f} F1 {p.f1:.2f} "
+            f"({p.right}/{p.found}/{p.gold}); {across.merged} pairs merged that gold keeps apart"
+        )
+    return [*lines, "(right/found/gold)"]
+
+
+def _placed(total: Report) -> bool:
+    return total.places.gold > 0 or total.event_places.total > 0
+
+
+def _prf(s: Score) -> str:
+    return f"{s.precision:.2f} {s.recall:.2f} {s.f1:.2f}  ({s.right}/{s.found}/{s.gold})"
+
+
+def _share(s: Share) -> str:
+    return f"{s.value:.2f} ({s.right}/{s.total})"
 
 
 @dataclass

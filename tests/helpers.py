@@ -29,6 +29,7 @@ CORPUS_COUNTS = {
     "claims": 20,  # the curated ones and what extraction finds beyond them
     "attestations": 46,
     "mentions": 178,
+    "casualties": 8,  # the figures the founding articles give: "six burned corpses"
 }
 """What the curated data and the founding corpus load into any store."""
 

@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from itertools import pairwise
 
+from actorgraph.extraction.casualties import figures
 from actorgraph.extraction.events import Told, recent
 from actorgraph.extraction.lexicon import (
     ALIVE,
@@ -51,7 +52,7 @@ from actorgraph.extraction.lexicon import (
     Y_NTH_BRIGADE,
     Y_ROLE_X,
 )
-from actorgraph.extraction.results import FoundClaim, FoundEvent, FoundMention, Said
+from actorgraph.extraction.results import FoundClaim, FoundEvent, FoundFigure, FoundMention, Said
 from actorgraph.extraction.spans import ByStart
 from actorgraph.extraction.speakers import introduces, voice
 from actorgraph.extraction.text import Sentence
@@ -85,6 +86,8 @@ class Claims:
         self.publisher = publisher
         self.found: dict[str, FoundClaim] = {}
         self.responsibility_denials: list[tuple[str, FoundEvent | None, Sentence, bool]] = []
+        self.casualties: list[FoundFigure] = []
+        """The casualty figures each sentence's speaker gives, on the event each tells of."""
 
     def kind(self, m: FoundMention) -> ActorKind:
         return self.actors[m.actor].kind
@@ -136,6 +139,8 @@ class Claims:
                 for subject, predicate, obj, claim_event in said:
                     self._add(subject, predicate, obj, claim_event, speaker, stance, hedged, sent)
             self._alive(sent, ms, event, hedged)
+            if speaker is not None:
+                self._figures(sent, speaker)
             denial = RESPONSIBILITY.search(sent.text) or ATTACK.search(sent.text)
             if said_by.denies and said_by.speaker is not None and not said and denial:
                 self.responsibility_denials.append((said_by.speaker, event, sent, hedged))
@@ -158,6 +163,13 @@ class Claims:
                         sent,
                     )
         return list(self.found.values())
+
+    def _figures(self, sent: Sentence, speaker: str) -> None:
+        for figure in figures(sent.text):
+            event = self.event_at(sent.start + figure.start)  # its clause's event
+            if event is not None:
+                found = FoundFigure(event, speaker, figure, sent.text, sent.start, sent.end)
+                self.casualties.append(found)
 
     def _add(
         self,

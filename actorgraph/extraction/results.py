@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from actorgraph.extraction.casualties import Figure
 from actorgraph.graph.model import (
     Actor,
     Attestation,
+    CasualtyFigure,
     Claim,
     DatePrecision,
     Document,
@@ -106,6 +108,42 @@ class FoundClaim:
         return derive_status(self.claim.subject, atts).value
 
 
+@dataclass(frozen=True)
+class FoundFigure:
+    """A casualty figure of ``event``, as ``speaker`` gives it in the sentence at
+    ``start:end``."""
+
+    event: FoundEvent
+    speaker: str
+    figure: Figure
+    quote: str
+    start: int
+    end: int
+
+    @property
+    def words(self) -> str:
+        """The words that give the figure: "killed six people"."""
+        return self.quote[self.figure.start : self.figure.end]
+
+    def record(self, document: Document) -> CasualtyFigure:
+        killed, injured = self.figure.killed or (None, None), self.figure.injured or (None, None)
+        return CasualtyFigure(
+            event=self.event.id,
+            document=document.id,
+            speaker=self.speaker,
+            killed_low=killed[0],
+            killed_high=killed[1],
+            injured_low=injured[0],
+            injured_high=injured[1],
+            whom=self.figure.whom,
+            text=self.words,
+            quote=self.quote,
+            start=self.start,
+            end=self.end,
+            date=document.published,
+        )
+
+
 @dataclass
 class Extraction:
     """What one document says, ready to be written or printed."""
@@ -121,6 +159,7 @@ class Extraction:
     place_candidates: list[Candidate] = field(default_factory=list)
     """Names said as places ("in Hasakah") that are no curated place: for an analyst, no
     guess."""
+    casualties: list[FoundFigure] = field(default_factory=list)
 
     def mention_records(self) -> list[Mention]:
         """Where the document names known actors, as records to write."""
@@ -136,6 +175,7 @@ class Extraction:
         batch = GraphBatch(documents=[doc], actors=list(self.speakers))
         batch.mentions = self.mention_records()
         batch.events = [e.record() for e in self.events if not e.known]
+        batch.casualties = [f.record(doc) for f in self.casualties]
         for found in self.claims:
             batch.claims.append(found.claim)
             batch.attestations += [
@@ -196,6 +236,20 @@ class Extraction:
                 }
                 for e in self.events
             ],
+            "casualties": [
+                {
+                    "event": f.event.id,
+                    "speaker": f.speaker,
+                    "killed": _range(f.figure.killed),
+                    "injured": _range(f.figure.injured),
+                    "whom": f.figure.whom.value,
+                    "text": f.words,
+                    "quote": f.quote,
+                    "start": f.start,
+                    "end": f.end,
+                }
+                for f in self.casualties
+            ],
             "claims": [
                 {
                     "id": c.claim.id,
@@ -219,6 +273,10 @@ class Extraction:
                 for c in self.claims
             ],
         }
+
+
+def _range(count: tuple[int | None, int | None] | None) -> dict[str, int | None] | None:
+    return None if count is None else {"low": count[0], "high": count[1]}
 
 
 class Extractor(Protocol):

@@ -9,7 +9,8 @@ with :mod:`~actorgraph.extraction.places`):
 2. **Events** (:mod:`~actorgraph.extraction.events`): strikes and attacks
    with their date and place, one event per real one;
 3. **Claims** (:mod:`~actorgraph.extraction.claims`): ``commands``,
-   ``part_of``, ``struck``, ``killed_in``;
+   ``part_of``, ``struck``, ``killed_in``; and each sentence's casualty figures
+   (:mod:`~actorgraph.extraction.casualties`);
 4. **Speakers and stance** (:mod:`~actorgraph.extraction.speakers`): who
    says each, whether they deny it, whether it is hedged.
 """
@@ -79,7 +80,8 @@ class RuleExtractor:
             where = None if event.known else self._places.resolve(event.place)
             if where is not None:
                 event.at, event.geo_precision = where[0].id, where[1]
-        claims = Claims(self.actors, document, sents, mentions, events, told, publisher).run()
+        reading = Claims(self.actors, document, sents, mentions, events, told, publisher)
+        claims = reading.run()
         places = self._places.mentioned(text, mentions)
         placed, named = ByStart(places), ByStart(mentions)
         unplaced = [
@@ -90,5 +92,13 @@ class RuleExtractor:
         # a place is no candidate actor: "al-Tanf"
         candidates = [c for c in candidates if not placed.overlapping(c.start, c.end)]
         return Extraction(
-            document, mentions, candidates, events, claims, speakers, places, unplaced
+            document,
+            mentions,
+            candidates,
+            events,
+            claims,
+            speakers,
+            places,
+            unplaced,
+            reading.casualties,
         )

@@ -96,6 +96,14 @@ class GeoPrecision(int, Enum):
     """Only the region: "in western Iraq"."""
 
 
+class Whom(str, Enum):
+    """Whom a casualty figure counts, as its words say."""
+
+    CIVILIANS = "civilians"
+    COMBATANTS = "combatants"
+    UNKNOWN = "unknown"
+
+
 class DatePrecision(str, Enum):
     """How much of an event's date is known: ``month`` means only year and month count."""
 
@@ -408,6 +416,48 @@ class Attestation(_Derived):
     def _span_matches_quote(self) -> Attestation:
         if self.end - self.start != len(self.quote):
             raise ValueError("end - start must equal the quote's length")
+        return self
+
+
+class CasualtyFigure(_Derived):
+    """How many a speaker says an event killed and injured, in one sentence of a document.
+
+    Each count is a range, as the words allow it (``actorgraph.extraction.casualties``
+    gives the rule): "six" is 6-6, "at least six" 6-None, "up to 30" None-30; a count the
+    sentence does not give is None-None. ``text`` holds the words that give the figure,
+    ``quote`` the sentence at ``start:end``; ``date`` is the document's publication date.
+    """
+
+    event: Slug
+    document: str
+    speaker: Slug
+    killed_low: int | None = Field(default=None, ge=0)
+    killed_high: int | None = Field(default=None, ge=0)
+    injured_low: int | None = Field(default=None, ge=0)
+    injured_high: int | None = Field(default=None, ge=0)
+    whom: Whom = Whom.UNKNOWN
+    text: str = Field(min_length=1)
+    quote: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    date: dt.date | None = None
+
+    id_prefix = "toll"
+    identity = ("event", "document", "speaker", "start", "end", "text")
+
+    @model_validator(mode="after")
+    def _a_figure(self) -> CasualtyFigure:
+        if self.end - self.start != len(self.quote):
+            raise ValueError("end - start must equal the quote's length")
+        counts = (self.killed_low, self.killed_high, self.injured_low, self.injured_high)
+        if all(c is None for c in counts):
+            raise ValueError("give a number killed or injured")
+        for low, high in (
+            (self.killed_low, self.killed_high),
+            (self.injured_low, self.injured_high),
+        ):
+            if low is not None and high is not None and low > high:
+                raise ValueError("a count's low is above its high")
         return self
 
 

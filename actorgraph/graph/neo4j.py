@@ -4,7 +4,8 @@ Schema: ``(:Actor:<Kind>)``, ``(:Event)``, ``(:Document)``, ``(:Claim)``;
 a traversal relationship ``COMMANDS``/``PART_OF``/``STRUCK``/``KILLED_IN``
 from a claim's subject to its object carrying ``claim`` (id) and ``status``;
 ``REPORTED``/``DENIED`` from a speaker to a ``Claim`` carrying the
-attestation; ``MENTIONS`` from a document to an actor; one
+attestation; ``MENTIONS`` from a document to an actor; ``CASUALTIES`` from a document
+to an event, carrying a casualty figure (:class:`~actorgraph.graph.model.CasualtyFigure`); one
 ``(:Revision {id: 'actors'})`` whose token every write of actors renews. Uniqueness
 constraints on every id exist before the first write.
 
@@ -48,6 +49,7 @@ from actorgraph.graph.model import (
     ATTESTATION_TYPES,
     Actor,
     Attestation,
+    CasualtyFigure,
     Claim,
     Document,
     Event,
@@ -92,6 +94,7 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT reported_id IF NOT EXISTS FOR ()-[r:REPORTED]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT denied_id IF NOT EXISTS FOR ()-[r:DENIED]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT mentions_id IF NOT EXISTS FOR ()-[r:MENTIONS]-() REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT casualties_id IF NOT EXISTS FOR ()-[r:CASUALTIES]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT revision_id IF NOT EXISTS FOR (n:Revision) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX claim_subject IF NOT EXISTS FOR (n:Claim) ON (n.subject)",
     "CREATE INDEX claim_object IF NOT EXISTS FOR (n:Claim) ON (n.object)",
@@ -382,7 +385,7 @@ class Neo4jStore:
     def dump(self) -> GraphBatch:
         rels = {
             t: [r["props"] for r in self.read(spliced(ALL_RELS, type=t))]
-            for t in (*sorted(ATTESTATION_TYPES), "MENTIONS")
+            for t in (*sorted(ATTESTATION_TYPES), "MENTIONS", "CASUALTIES")
         }
         return GraphBatch(
             places=self.places(),
@@ -399,6 +402,7 @@ class Neo4jStore:
                 key=lambda a: a.id,
             ),
             mentions=[from_properties(Mention, p) for p in rels["MENTIONS"]],
+            casualties=[from_properties(CasualtyFigure, p) for p in rels["CASUALTIES"]],
         )
 
     def actors_revision(self) -> str:
@@ -413,7 +417,8 @@ class Neo4jStore:
         counts["attestations"] = sum(
             self.read(spliced(COUNT_RELS, type=t))[0]["n"] for t in sorted(ATTESTATION_TYPES)
         )
-        counts["mentions"] = self.read(spliced(COUNT_RELS, type="MENTIONS"))[0]["n"]
+        for kind, rel_type in (("mentions", "MENTIONS"), ("casualties", "CASUALTIES")):
+            counts[kind] = self.read(spliced(COUNT_RELS, type=rel_type))[0]["n"]
         statuses = {r["status"]: r["n"] for r in self.read(COUNT_STATUSES)}
         return GraphStats(self.name, self.location, {k: counts[k] for k in KINDS}, statuses)
 

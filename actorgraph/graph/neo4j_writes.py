@@ -16,7 +16,13 @@ from neo4j import ManagedTransaction
 from pydantic import BaseModel
 from typing_extensions import LiteralString
 
-from actorgraph.graph.model import ATTESTATION_TYPES, ActorKind, Attestation, Mention
+from actorgraph.graph.model import (
+    ATTESTATION_TYPES,
+    ActorKind,
+    Attestation,
+    CasualtyFigure,
+    Mention,
+)
 from actorgraph.graph.neo4j_values import (
     NODE_KINDS,
     as_properties,
@@ -81,6 +87,11 @@ MERGE_MENTIONS = (
     "MATCH (d:Document {id: row.document}) MATCH (a:Actor {id: row.actor}) "
     "MERGE (d)-[r:MENTIONS {id: row.id}]->(a) SET r = row"
 )
+MERGE_CASUALTIES = (
+    "UNWIND $rows AS row "
+    "MATCH (d:Document {id: row.document}) MATCH (e:Event {id: row.event}) "
+    "MERGE (d)-[r:CASUALTIES {id: row.id}]->(e) SET r = row"
+)
 CLAIM_ATTESTATIONS = (
     "UNWIND $ids AS id MATCH (c:Claim {id: id}) "
     "OPTIONAL MATCH ()-[a:REPORTED|DENIED]->(c) "
@@ -130,6 +141,7 @@ def write_batch(tx: ManagedTransaction, batch: GraphBatch) -> WriteResult:
             tx, spliced(MERGE_ATTESTATIONS, type=stance.rel_type), [as_properties(a) for a in atts]
         )
     _run(tx, MERGE_MENTIONS, [as_properties(m) for m in batch.mentions])
+    _run(tx, MERGE_CASUALTIES, [as_properties(f) for f in batch.casualties])
     written = {c.id for c in batch.claims}
     others = (item for claim_id, item in status.items() if claim_id not in written)
     for rel_type, rows in _status_rows(others).items():
@@ -177,11 +189,17 @@ def _held(tx: ManagedTransaction, batch: GraphBatch) -> dict[Label, dict[str, di
         | {c.subject for c in batch.claims}
         | {c.object for c in batch.claims if not c.predicate.about_event}
         | {a.speaker for a in batch.attestations}
-        | {m.actor for m in batch.mentions},
-        "Event": events | actors | killed | {c.event for c in batch.claims if c.event},
+        | {m.actor for m in batch.mentions}
+        | {f.speaker for f in batch.casualties},
+        "Event": events
+        | actors
+        | killed
+        | {c.event for c in batch.claims if c.event}
+        | {f.event for f in batch.casualties},
         "Document": {d.id for d in batch.documents}
         | {a.document for a in batch.attestations}
-        | {m.document for m in batch.mentions},
+        | {m.document for m in batch.mentions}
+        | {f.document for f in batch.casualties},
         "Claim": {c.id for c in batch.claims} | {a.claim for a in batch.attestations},
     }
     return {
@@ -210,6 +228,7 @@ def _counted(
     edges = (
         ("attestations", [a for a in batch.attestations if a.claim in held["Claim"]]),
         ("mentions", [m for m in batch.mentions if m.document in held["Document"]]),
+        ("casualties", [f for f in batch.casualties if f.document in held["Document"]]),
     )
     for kind, maybe_stored in edges:
         existing = _existing_edges(tx, kind, [r.id for r in maybe_stored])
@@ -219,14 +238,16 @@ def _counted(
 
 
 def _existing_edges(tx: ManagedTransaction, kind: str, ids: list[str]) -> dict[str, BaseModel]:
-    """The stored version of each attestation or mention in ``ids``."""
+    """The stored version of each attestation, mention or casualty figure in ``ids``."""
     if not ids:
         return {}
     queries: list[tuple[LiteralString, type[BaseModel]]]
     if kind == "attestations":
         queries = [(spliced(EXISTING_RELS, type=t), Attestation) for t in sorted(ATTESTATION_TYPES)]
-    else:
+    elif kind == "mentions":
         queries = [(spliced(EXISTING_RELS, type="MENTIONS"), Mention)]
+    else:
+        queries = [(spliced(EXISTING_RELS, type="CASUALTIES"), CasualtyFigure)]
     found: dict[str, BaseModel] = {}
     for query, model in queries:
         for record in tx.run(query, ids=ids):

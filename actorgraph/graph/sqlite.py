@@ -42,6 +42,7 @@ from actorgraph.graph.model import (
     ATTESTATION_TYPES,
     Actor,
     Attestation,
+    CasualtyFigure,
     Claim,
     Document,
     Event,
@@ -95,6 +96,10 @@ CREATE TABLE IF NOT EXISTS mentions (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS mentions_document ON mentions (document);
 CREATE INDEX IF NOT EXISTS mentions_actor ON mentions (actor);
+CREATE TABLE IF NOT EXISTS casualties (
+    id TEXT PRIMARY KEY, event TEXT NOT NULL, data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS casualties_event ON casualties (event);
 CREATE VIEW IF NOT EXISTS claims_said AS
     SELECT c.id, c.subject, c.object, c.event, c.data AS claim, a.id AS att_id, a.data AS att
     FROM claims c LEFT JOIN attestations a ON a.claim = c.id;
@@ -109,6 +114,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "claims": ("subject", "predicate", "object", "event", "status", "attestations"),
     "attestations": ("claim", "stance"),
     "mentions": ("document", "actor"),
+    "casualties": ("event",),
 }
 # Table names are spliced from the closed KINDS, never from input.
 _SELECT = {
@@ -137,6 +143,7 @@ _MODEL: dict[str, type[Record]] = {
     "claims": Claim,
     "attestations": Attestation,
     "mentions": Mention,
+    "casualties": CasualtyFigure,
 }
 _REL_TYPE = {p.value: p.rel_type for p in Predicate}
 _STATUS = {s.value: s.value for s in Status}  # one string object per status, shared by every edge
@@ -354,6 +361,8 @@ class SQLiteStore:
                 yield record.id, data, record.claim, record.stance.value
             elif isinstance(record, Mention):
                 yield record.id, data, record.document, record.actor
+            elif isinstance(record, CasualtyFigure):
+                yield record.id, data, record.event
             else:
                 yield record.id, data
 

@@ -25,6 +25,7 @@ from actorgraph.errors import IntegrityError, UnavailableError
 from actorgraph.graph.model import (
     Actor,
     Attestation,
+    CasualtyFigure,
     Claim,
     Document,
     Event,
@@ -37,7 +38,7 @@ from actorgraph.graph.model import (
 log = logging.getLogger(__name__)
 
 Label = Literal["Place", "Actor", "Event", "Document", "Claim"]
-Record = Place | Actor | Event | Document | Claim | Attestation | Mention
+Record = Place | Actor | Event | Document | Claim | Attestation | Mention | CasualtyFigure
 Row = dict[str, Any]
 _T = TypeVar("_T")
 
@@ -46,7 +47,16 @@ OPTIMISTIC_READS = 3
 RETRY_SECONDS = 5.0
 """How long a read is tried again while the store is unreachable, before it counts as down."""
 
-KINDS = ("places", "actors", "events", "documents", "claims", "attestations", "mentions")
+KINDS = (
+    "places",
+    "actors",
+    "events",
+    "documents",
+    "claims",
+    "attestations",
+    "mentions",
+    "casualties",
+)
 """The record kinds a batch carries, in the order they are written."""
 
 
@@ -61,6 +71,7 @@ class GraphBatch:
     attestations: list[Attestation] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)  # last: positional batches predate it
+    casualties: list[CasualtyFigure] = field(default_factory=list)
 
     def records(self) -> Iterator[tuple[str, Record]]:
         """Each record with its kind, in dependency order."""
@@ -381,6 +392,11 @@ def check_batch(batch: GraphBatch, stored: Callable[[Label, str], bool]) -> None
     for mention in batch.mentions:
         need("Document", mention.document, f"mention {mention.text!r}")
         need("Actor", mention.actor, f"mention {mention.text!r}")
+    for figure in batch.casualties:
+        what = f"casualty figure {figure.text!r}"
+        need("Event", figure.event, what)
+        need("Actor", figure.speaker, what)
+        need("Document", figure.document, what)
     if problems:
         raise IntegrityError("; ".join(dict.fromkeys(problems)))
 

@@ -24,11 +24,13 @@ from typing import Any
 from actorgraph.errors import NotFoundError
 from actorgraph.graph.model import (
     Actor,
+    CasualtyFigure,
     Document,
     Event,
     Mention,
     Predicate,
     Status,
+    Whom,
 )
 from actorgraph.graph.store import (
     CypherResult,
@@ -60,6 +62,7 @@ from actorgraph.queries.reads import (
     ACTOR_PAGE,
     ACTORS_BY_ID,
     ALL_CLAIMS,
+    CASUALTIES_OF,
     CLAIM_PAGE,
     CLAIMS_ABOUT_EVENTS,
     CLAIMS_BY_ID,
@@ -80,6 +83,8 @@ from actorgraph.queries.reads import (
 from actorgraph.queries.registry import CATALOGUE, NamedQuery, named
 from actorgraph.queries.shapes import (
     ActorDetail,
+    Casualties,
+    CasualtyRange,
     ClaimView,
     DocumentRef,
     Edge,
@@ -372,6 +377,7 @@ def claim_views(
     NODES_BY_ID,
     DOCUMENT_REFS,
     PLACES_BY_ID,
+    CASUALTIES_OF,
     ids=("event_id",),
     params=AsOf,
 )
@@ -384,7 +390,10 @@ def event(store: GraphStore, event_id: str, params: AsOf) -> EventDetail:
         attested_all(store.query(CLAIMS_ABOUT_EVENTS, ids=[found.id])), params.as_of
     )
     return EventDetail(
-        event=found, place=placed(store, [found]).get(found.id), claims=view_claims(store, known)[0]
+        event=found,
+        place=placed(store, [found]).get(found.id),
+        casualties=casualties(store, [found], params.as_of).get(found.id, Casualties()),
+        claims=view_claims(store, known)[0],
     )
 
 
@@ -400,6 +409,7 @@ def event(store: GraphStore, event_id: str, params: AsOf) -> EventDetail:
     PLACES_BELOW,
     EVENTS_AT,
     PLACES_BY_ID,
+    CASUALTIES_OF,
     params=TimelineParams,
 )
 def timeline(
@@ -468,11 +478,68 @@ def _with_claims(
     for view, (item, _) in zip(views, about, strict=True):
         by_event[event_of(item.claim) or ""].append(view)
     where = placed(store, events)
+    tolls = casualties(store, events, as_of)
     return [
-        EventDetail(event=e, place=where.get(e.id), claims=by_event[e.id])
+        EventDetail(
+            event=e,
+            place=where.get(e.id),
+            casualties=tolls.get(e.id, Casualties()),
+            claims=by_event[e.id],
+        )
         for e in geo.by_date(events)
         if as_of is None or by_event[e.id]
     ]
+
+
+def casualties(
+    store: GraphStore, events: Iterable[Event], as_of: dt.date | None
+) -> dict[str, Casualties]:
+    """Each event's casualty figures known ``as_of`` (given by then), with their ranges.
+
+    "No civilian casualties" stays among the figures but out of the ranges: it says
+    nothing of how many others died.
+    """
+    figures: defaultdict[str, list[CasualtyFigure]] = defaultdict(list)
+    for row in store.query(CASUALTIES_OF, ids=sorted({e.id for e in events})):
+        figure = CasualtyFigure.model_validate(row["props"])
+        if as_of is None or (figure.date is not None and figure.date <= as_of):
+            figures[figure.event].append(figure)
+    return {
+        event: Casualties(
+            killed=_range([(f.speaker, f.killed_low, f.killed_high) for f in _totals(said)]),
+            injured=_range([(f.speaker, f.injured_low, f.injured_high) for f in _totals(said)]),
+            figures=sorted(said, key=lambda f: (f.date or dt.date.min, f.document, f.start)),
+        )
+        for event, said in figures.items()
+    }
+
+
+def _totals(figures: list[CasualtyFigure]) -> list[CasualtyFigure]:
+    return [
+        f
+        for f in figures
+        if not (f.whom is Whom.CIVILIANS and {f.killed_high, f.injured_high} <= {0, None})
+    ]
+
+
+def _range(given: list[tuple[str, int | None, int | None]]) -> CasualtyRange | None:
+    """The lowest and highest number any speaker gives ("at least 25" gives 25 to both ends:
+    it is the highest figure said, if no one says more)."""
+    said = [
+        (who, low if low is not None else high, high if high is not None else low)
+        for who, low, high in given
+        if low is not None or high is not None
+    ]
+    if not said:
+        return None
+    low = min(s[1] for s in said if s[1] is not None)
+    high = max(s[2] for s in said if s[2] is not None)
+    return CasualtyRange(
+        low=low,
+        high=high,
+        low_by=sorted({who for who, lo, _ in said if lo == low}),
+        high_by=sorted({who for who, _, hi in said if hi == high}),
+    )
 
 
 def placed(store: GraphStore, events: Iterable[Event]) -> dict[str, PlacedAt]:

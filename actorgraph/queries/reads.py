@@ -298,6 +298,20 @@ DOCUMENT_REFS = Read(
 """Documents' metadata, without their text."""
 
 
+def _casualties_of(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
+    sql = "SELECT data FROM casualties WHERE event IN (SELECT value FROM json_each(?)) ORDER BY id"
+    return _props(snap.rows(sql, ids))
+
+
+CASUALTIES_OF = Read(
+    "casualties_of",
+    "UNWIND $ids AS id MATCH (:Document)-[c:CASUALTIES]->(:Event {id: id}) "
+    "RETURN properties(c) AS props ORDER BY c.id",
+    _casualties_of,
+)
+"""The casualty figures the documents give of the events ``ids``."""
+
+
 def _document_page(snap: Snapshot, skip: int, limit: int) -> list[Row]:
     sql = (
         "SELECT json_remove(data, '$.text') FROM documents "
@@ -431,6 +445,7 @@ DOCUMENT = Read(
 
 
 READS = (
+    CASUALTIES_OF,
     CLAIMS_TOUCHING,
     EDGES_TOUCHING,
     CLAIMS_ABOUT_EVENTS,

@@ -8,7 +8,16 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from actorgraph.graph.model import Actor, Event, GeoPrecision, Place, Predicate, Stance, Status
+from actorgraph.graph.model import (
+    Actor,
+    CasualtyFigure,
+    Event,
+    GeoPrecision,
+    Place,
+    Predicate,
+    Stance,
+    Status,
+)
 
 _T = TypeVar("_T")
 
@@ -136,11 +145,30 @@ class PlacedAt(_Shape):
     )
 
 
+class CasualtyRange(_Shape):
+    """A count across sources: the lowest and the highest figure any of them gives."""
+
+    low: int | None
+    high: int | None
+    low_by: list[str] = Field(description="The speakers who give the low figure.")
+    high_by: list[str] = Field(description="The speakers who give the high figure.")
+
+
+class Casualties(_Shape):
+    """An event's casualty figures, each as its source gives it, and their range across
+    sources (as Airwars gives a minimum and a maximum, UCDP a low and a high)."""
+
+    killed: CasualtyRange | None = None
+    injured: CasualtyRange | None = None
+    figures: list[CasualtyFigure] = []
+
+
 class EventDetail(_Shape):
-    """An event with every claim made about it and who made it."""
+    """An event with every claim made about it and who made it, and its casualty figures."""
 
     event: Event
     place: PlacedAt | None = None
+    casualties: Casualties = Casualties()
     claims: list[ClaimView]
 
 

@@ -352,7 +352,9 @@ def test_a_posted_article_brings_its_claims_and_who_said_them(tmp_path: Path) ->
     killed = next(c for c in claims.json()["data"] if c["predicate"] == "killed_in")
     said = {(a["speaker"]["id"], a["stance"]) for a in killed["attestations"]}
     assert said == {("the-liberty-beacon", "reported"), ("shibl-al-zaidi", "denied")}
-    assert {a["document"]["id"] for a in killed["attestations"]} == {posted.json()["document"]["id"]}
+    assert {a["document"]["id"] for a in killed["attestations"]} == {
+        posted.json()["document"]["id"]
+    }
     assert killed["status"] == "contested"
 
 

@@ -13,11 +13,11 @@ from actorgraph.errors import InputError
 from actorgraph.graph.model import ActorKind
 from actorgraph.loaders.articles import read_articles
 from actorgraph.loaders.curated import locate, read_curated
-from tests.conftest import ARTICLES, DATA, GOLD_ARTICLES
+from tests.conftest import ARTICLES, DATA, GOLD
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 DOCUMENTS = {d.id: d for p in sorted(ARTICLES.glob("*.md")) for d in read_articles(p)}
-GOLD_DOCUMENTS = {d.id for p in sorted(GOLD_ARTICLES.glob("*.md")) for d in read_articles(p)}
+GOLD_DOCUMENTS = {d.id for p in sorted(GOLD.glob("articles/*.md")) for d in read_articles(p)}
 ACTORS = {a.id: a for a in read_curated(DATA / "actors.yaml").actors}
 CLAIMS = read_curated(DATA / "claims.yaml")
 EVENTS = {e.id for e in read_curated(DATA / "events.yaml").events}

@@ -103,6 +103,7 @@ def test_the_batch_is_whole_and_writes_into_a_memory_store(
         "claims": 2000,
         "attestations": len(batch.attestations),
         "mentions": 0,
+        "casualties": 0,
     }
     assert stats.statuses == {s.value: n for s, n in sorted(statuses(batch).items())}
     assert store.dump() == batch
