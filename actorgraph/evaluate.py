@@ -539,7 +539,8 @@ def summary(total: Report, across: Coreference | None) -> list[str]:
         lines.append(
             f"events across documents ({across.tellings} tellings matched): pairs of one real "
             f"event P {p.precision:.2f} R {p.recall:.2f} F1 {p.f1:.2f} "
-            f"({p.right}/{p.found}/{p.gold}); {across.merged} pairs merged that gold keeps apart"
+            f"({p.right}/{p.found}/{p.gold}); {across.merged} pairs merged that gold keeps "
+            f"apart; {across.part_and_whole} pairs of a wave of strikes and one of its sites"
         )
     return [*lines, "(right/found/gold)"]
 
@@ -562,12 +563,16 @@ class Coreference:
 
     Two tellings are one real event in gold when they share ``same_as``, and one
     event found when extraction gave them one id. ``merged`` counts the pairs
-    extraction made one that gold keeps apart.
+    extraction made one that gold keeps apart. A wave of strikes and one of its sites
+    (``2019-12-29-kh-strikes`` and ``2019-12-29-kh-strikes-al-qaim``) are a whole and
+    its part, neither one event nor two: such pairs count in neither, only in
+    ``part_and_whole``.
     """
 
     pairs: Score = field(default_factory=Score)
     merged: int = 0
     tellings: int = 0
+    part_and_whole: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         p = self.pairs
@@ -578,6 +583,7 @@ class Coreference:
             "recall": round(p.recall, 3),
             "f1": round(p.f1, 3),
             "merged_apart": self.merged,
+            "part_and_whole": self.part_and_whole,
         }
 
 
@@ -601,6 +607,9 @@ def coreference(
     for (doc_a, real_a, found_a), (doc_b, real_b, found_b) in itertools.combinations(tellings, 2):
         if doc_a == doc_b:
             continue  # across documents: within one, the event matching decides
+        if real_a.startswith(f"{real_b}-") or real_b.startswith(f"{real_a}-"):
+            result.part_and_whole += 1
+            continue
         same_gold, same_found = real_a == real_b, found_a == found_b
         result.pairs.gold += same_gold
         result.pairs.found += same_found

@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 ARTICLES = REPO / "examples" / "articles"
 DATA = REPO / "data"
 GOLD = REPO / "tests" / "gold"
+GOLD_ARTICLES = GOLD / "articles"
 TLB_2020 = "doc-1308386b8c00cbd8"
 NEO4J = Settings()  # read before any test's monkeypatching hides NEO4J_URI
 FIGURES_FILE = REPO / "tests" / "artefacts" / "figures.json"

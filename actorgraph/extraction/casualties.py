@@ -52,7 +52,7 @@ _UNITS = (
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|hundred|thousand"
 )
-_WORDS = rf"(?:{_UNITS})(?:(?:[\s-]+|\s+and\s+)(?:{_UNITS}))*"
+_WORDS = rf"(?:{_UNITS})(?:[\s-]+(?:{_UNITS}))*"
 _VAGUE = {
     "several": (3, None),
     "dozens": (24, None),
@@ -68,10 +68,10 @@ _VAGUE = {
 }
 _QUANTITY = re.compile(
     r"(?<![\w:.,-])(?:(?P<mod>at\s+least|more\s+than|over|up\s+to|nearly|almost|about|around|"
-    r"some|roughly|fewer\s+than|as\s+many\s+as|between)\s+)?"
+    r"some|roughly|fewer\s+than|as\s+many\s+as|(?P<between>between))\s+)?"
     rf"(?:all\s+)?(?P<n>\d[\d,]*|{_WORDS}|several|dozens(?:\s+of)?|"
     r"scores(?:\s+of)?|hundreds(?:\s+of)?|a\s+dozen|both|a\s+single|another)"
-    rf"(?:\s+and\s+(?P<upper>\d[\d,]*|{_WORDS}))?"
+    rf"(?(between)\s+and\s+(?P<upper>\d[\d,]*|{_WORDS}))"
     r"(?![\w:-]|[.,]\d)",
     re.IGNORECASE,
 )

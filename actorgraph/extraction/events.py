@@ -29,18 +29,23 @@ from actorgraph.extraction.lexicon import (
     TRIGGER,
 )
 from actorgraph.extraction.matching import (
+    by_day,
     compatible_dates,
     consistent,
     event_id,
     place_words,
     same_event,
     same_place,
+    strike_rank,
 )
+from actorgraph.extraction.places import Gazetteer
 from actorgraph.extraction.results import FoundEvent, FoundMention
 from actorgraph.extraction.spans import ByStart, Span
 from actorgraph.extraction.text import Sentence
-from actorgraph.graph.model import DatePrecision, Document, Event, EventKind
+from actorgraph.graph.model import DatePrecision, Document, Event, EventKind, GeoPrecision
 
+_LONGEST_NAME = 60
+"""Characters of the longest curated place name a place name can open."""
 _NEARBY_EVENTS = 50
 """Events of the document a new telling is compared with: one tells of an event near where
 it told of it before."""
@@ -57,10 +62,14 @@ class Events:
     events
         Events already known (in the store): a document telling of one of
         them again gets its id instead of a new event.
+    places
+        The curated places: where each event stands, and how places compare
+        across documents.
     """
 
-    def __init__(self, events: Iterable[Event] = ()) -> None:
+    def __init__(self, events: Iterable[Event] = (), places: Gazetteer | None = None) -> None:
         self._known: list[Event] = []
+        self._places = places or Gazetteer(())
         self.remember(events)
 
     def remember(self, events: Iterable[Event]) -> None:
@@ -95,22 +104,47 @@ class Events:
                 if recent(event, document.published) and not EARLIER.search(clause.text):
                     current = event
         events, told = _merge(events, told)
+        taken: set[str] = set()
         for event in events:  # named once the document has told all it tells of it
+            event.found_in = document.id
+            where = self._places.resolve(event.place)
+            if where is not None:
+                event.at, event.geo_precision = where[0].id, where[1]
             event.id = event_id(event.kind, event.date, event.place)
-            self._meet(event)
+            if not by_day(event.date, event.precision) or event.id in taken:
+                # no other document's telling can be shown to be this one: its own id
+                event.id = f"{event.id}-{document.id.removeprefix('doc-')[:6]}"
+            taken.add(event.id)
+            self._meet(event, document)
         return events, told
 
-    def _meet(self, event: FoundEvent) -> None:
-        """Give ``event`` the id of a known event it is (its own id first: idempotent loads)."""
-        telling = (event.kind, event.date, event.precision, event.place)
-        same = [
-            k
-            for k in self._known
-            if k.id == event.id or same_event(telling, (k.kind, k.date, k.date_precision, k.place))
-        ]
-        if not same:
+    def _meet(self, event: FoundEvent, document: Document) -> None:
+        """Give ``event`` the id of the known event it is, if one fits it best (its own id
+        first: idempotent loads); two that fit it alike leave it apart. The document's own
+        events of an earlier load are met only by their id: it told them apart."""
+        telling = (
+            event.kind,
+            event.date,
+            event.precision,
+            (event.at, event.geo_precision, event.place),
+        )
+        own = next((k for k in self._known if k.id == event.id), None)
+        if own is not None:
+            self._become(event, own)
             return
-        known = min(same, key=lambda k: (k.id != event.id, k.id))
+        ranked = sorted(
+            (rank, k.id, k)
+            for k in self._known
+            if k.found_in != document.id
+            and (rank := strike_rank(telling, _told(k), self._places.places, document.published))
+            is not None
+        )
+        if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+            return
+        self._become(event, ranked[0][2])
+
+    @staticmethod
+    def _become(event: FoundEvent, known: Event) -> None:
         event.id, event.known = known.id, True
         event.kind, event.date, event.precision, event.place = (
             known.kind,
@@ -118,6 +152,8 @@ class Events:
             known.date_precision,
             known.place,
         )
+        event.at, event.geo_precision = known.at, known.geo_precision
+        event.found_in = known.found_in
 
     def _clause_event(
         self,
@@ -215,10 +251,29 @@ class Events:
             direction = DIRECTION_OF.search(text[max(0, span.start - 30) : span.start])
             return (
                 (direction.group(0) if direction else "")
-                + span.text
+                + self._curated_name(text, span)
                 + (more.group(0).rstrip() if more else "")
             )
         return ""
+
+    def _curated_name(self, text: str, span: Span) -> str:
+        """The whole name of the curated place a place name opens, if it opens one:
+        "Tower 22", "Baghdad’s airport"."""
+        named = self._places.find(text[span.start : span.start + _LONGEST_NAME])
+        if named and named[0].start == 0 and named[0].end > len(span.text):
+            return named[0].text
+        return span.text
+
+
+def _told(
+    event: Event,
+) -> tuple[EventKind, dt.date | None, DatePrecision, tuple[str | None, GeoPrecision | None, str]]:
+    return (
+        event.kind,
+        event.date,
+        event.date_precision,
+        (event.at, event.geo_precision, event.place),
+    )
 
 
 def _merge(

@@ -63,8 +63,8 @@ class RuleExtractor:
     ) -> None:
         self.actors = {a.id: a for a in actors}
         self._mentions = Mentions(self.actors)
-        self._events = Events(events)
         self._places = Gazetteer(places)
+        self._events = Events(events, self._places)
 
     def remember(self, events: Iterable[Event]) -> None:
         self._events.remember(events)
@@ -76,10 +76,6 @@ class RuleExtractor:
         speakers: list[Actor] = []
         publisher = self._mentions.publisher(document, speakers)
         events, told = self._events.find(document, sents, mentions, place_spans)
-        for event in events:
-            where = None if event.known else self._places.resolve(event.place)
-            if where is not None:
-                event.at, event.geo_precision = where[0].id, where[1]
         reading = Claims(self.actors, document, sents, mentions, events, told, publisher)
         claims = reading.run()
         places = self._places.mentioned(text, mentions)

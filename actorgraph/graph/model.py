@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -298,6 +299,25 @@ class Place(_Model):
         return self
 
 
+EARTH_RADIUS_M = 6_378_137.0
+"""The sphere Neo4j's ``point.distance`` measures WGS-84 points on (haversine, equatorial
+radius); the embedded store measures on the same one, so that both agree."""
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The distance between two points in metres, on Neo4j's sphere.
+
+    Examples
+    --------
+    >>> round(distance_m(33.2625, 44.2346, 33.5297, 44.2564) / 1000)  # airport to Camp Taji
+    30
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
 class Event(_Model):
     """A strike, attack or statement, dated with the precision the sources give.
 
@@ -314,6 +334,10 @@ class Event(_Model):
     geo_precision: GeoPrecision | None = None
     description: Text = ""
     sources: tuple[Text, ...] = ()
+    found_in: str | None = Field(
+        default=None,
+        description="The document extraction first found the event in; none for curated ones.",
+    )
 
     @model_validator(mode="after")
     def _placed_when_precise(self) -> Event:

@@ -4,17 +4,16 @@ Places form a tree of containment (a base in a town, the town in a
 governorate, the governorate in a country), ``(:Place)-[:IN]->(:Place)`` on
 Neo4j; an event stands at one place, ``(:Event)-[:AT]->(:Place)``. "Near"
 is a distance between places' points, measured as Neo4j measures it
-(:func:`distance_m`), so both stores find the same places.
+(:func:`~actorgraph.graph.model.distance_m`), so both stores find the same places.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable
 
 from actorgraph.errors import NotFoundError
-from actorgraph.graph.model import Event, Place
+from actorgraph.graph.model import Event, Place, distance_m
 from actorgraph.graph.sqlite import Snapshot
 from actorgraph.graph.store import GraphStore, Read, Row
 from actorgraph.names.normalise import normal_form
@@ -22,26 +21,8 @@ from actorgraph.queries.params import PlaceListParams, lat_lon
 from actorgraph.queries.registry import named
 from actorgraph.queries.shapes import PlaceDetail, Slice
 
-EARTH_RADIUS_M = 6_378_137.0
-"""The sphere Neo4j's ``point.distance`` measures WGS-84 points on (haversine, equatorial
-radius); the embedded store measures on the same one, so that both agree."""
-
 _DEPTH = 64
 """Deeper than any containment: a bound for the embedded store's recursive reads."""
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """The distance between two points in metres, on Neo4j's sphere.
-
-    Examples
-    --------
-    >>> round(distance_m(33.2625, 44.2346, 33.5297, 44.2564) / 1000)  # airport to Camp Taji
-    30
-    """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
 # A place's record, without the point Neo4j keeps for its index (a null property is no

@@ -9,11 +9,10 @@ import pytest
 
 from actorgraph.extraction import RuleExtractor
 from actorgraph.extraction.places import Gazetteer
-from actorgraph.graph.model import Actor, Document, Event, GeoPrecision, Place
+from actorgraph.graph.model import Actor, Document, Event, GeoPrecision, Place, distance_m
 from actorgraph.graph.sqlite import SQLiteStore
 from actorgraph.loaders.curated import read_curated
 from actorgraph.loaders.pipeline import load_paths
-from actorgraph.queries.geo import distance_m
 from tests.conftest import DATA
 
 PLACES = DATA / "places.yaml"
