@@ -848,7 +848,6 @@ class _Generator:
                 "geo_precision": None,
                 "description": f"{kind.value.capitalize()} at {place} (synthetic).",
                 "sources": (),
-                "found_in": None,
             },
         )
         self.events.append(event)

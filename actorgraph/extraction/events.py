@@ -106,7 +106,6 @@ class Events:
         events, told = _merge(events, told)
         taken: set[str] = set()
         for event in events:  # named once the document has told all it tells of it
-            event.found_in = document.id
             where = self._places.resolve(event.place)
             if where is not None:
                 event.at, event.geo_precision = where[0].id, where[1]
@@ -115,33 +114,36 @@ class Events:
                 # no other document's telling can be shown to be this one: its own id
                 event.id = f"{event.id}-{document.id.removeprefix('doc-')[:6]}"
             taken.add(event.id)
-            self._meet(event, document)
+        for event in events:
+            self._meet(event, document.published, taken)
         return events, told
 
-    def _meet(self, event: FoundEvent, document: Document) -> None:
+    def _meet(self, event: FoundEvent, published: dt.date | None, own: set[str]) -> None:
         """Give ``event`` the id of the known event it is, if one fits it best (its own id
-        first: idempotent loads); two that fit it alike leave it apart. The document's own
-        events of an earlier load are met only by their id: it told them apart."""
+        first: idempotent loads); two that fit it alike leave it apart, unless one of them
+        is an analyst's (curated, with its sources) and the other not. The events this
+        document's tellings are named for (``own``: as an earlier load of it wrote them)
+        are met only by their id: the document told them apart."""
         telling = (
             event.kind,
             event.date,
             event.precision,
             (event.at, event.geo_precision, event.place),
         )
-        own = next((k for k in self._known if k.id == event.id), None)
-        if own is not None:
-            self._become(event, own)
+        same = next((k for k in self._known if k.id == event.id), None)
+        if same is not None:
+            self._become(event, same)
             return
         ranked = sorted(
             (rank, k.id, k)
             for k in self._known
-            if k.found_in != document.id
-            and (rank := strike_rank(telling, _told(k), self._places.places, document.published))
-            is not None
+            if k.id not in own
+            and (rank := strike_rank(telling, _told(k), self._places.places, published)) is not None
         )
-        if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
-            return
-        self._become(event, ranked[0][2])
+        best = [k for rank, _, k in ranked if rank == ranked[0][0]]
+        curated = [k for k in best if k.sources]  # an analyst's event, with its sources
+        if len(best) == 1 or len(curated) == 1:
+            self._become(event, best[0] if len(best) == 1 else curated[0])
 
     @staticmethod
     def _become(event: FoundEvent, known: Event) -> None:
@@ -153,7 +155,6 @@ class Events:
             known.place,
         )
         event.at, event.geo_precision = known.at, known.geo_precision
-        event.found_in = known.found_in
 
     def _clause_event(
         self,

@@ -72,12 +72,9 @@ class FoundEvent:
     at: str | None = None
     """The curated place ``place`` resolves to, if any."""
     geo_precision: GeoPrecision | None = None
-    found_in: str | None = None
-    """The document it was first found in."""
 
     def record(self) -> Event:
         return Event(
-            found_in=self.found_in,
             id=self.id,
             kind=self.kind,
             date=self.date,

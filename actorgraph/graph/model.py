@@ -334,10 +334,6 @@ class Event(_Model):
     geo_precision: GeoPrecision | None = None
     description: Text = ""
     sources: tuple[Text, ...] = ()
-    found_in: str | None = Field(
-        default=None,
-        description="The document extraction first found the event in; none for curated ones.",
-    )
 
     @model_validator(mode="after")
     def _placed_when_precise(self) -> Event:
