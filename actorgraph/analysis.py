@@ -186,7 +186,7 @@ class Graph:
     ) -> ViewHTML:
         """The events (an actor's; near or within a place) on a map: shown in Jupyter."""
         params = q.TimelineParams(actor=actor, near=near, within_km=within_km, within=within)
-        return ViewHTML(map_page(self.store, params))
+        return ViewHTML(map_page(self.store, params, settings=self.settings))
 
     def places(self, kind: str | None = None) -> Table:
         """The curated places, by id: kind, coordinates and the place that contains each."""

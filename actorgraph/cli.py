@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
@@ -37,7 +38,7 @@ from actorgraph.names.resolve import resolve_actor
 from actorgraph.queries import catalogue
 from actorgraph.queries.profile import actor_profile
 from actorgraph.queries.shapes import ClaimView, Ref
-from actorgraph.settings import Settings
+from actorgraph.settings import Settings, setting_error
 from actorgraph.viz.maps import map_page
 from actorgraph.viz.network import neighbourhood_page
 
@@ -87,6 +88,9 @@ def _user_errors() -> Iterator[None]:
         yield
     except ActorGraphError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    except ValidationError as exc:  # a setting from the environment
+        err.print(f"[red]error:[/] {escape(setting_error(exc))}")
         raise typer.Exit(2) from None
 
 
@@ -288,7 +292,8 @@ def viz(
     """Draw an actor's neighbourhood, or the events on a map, as a page that works offline."""
     with _open() as store, _user_errors():
         if on_map:
-            page, what = map_page(store, catalogue.TimelineParams(actor=name, near=near)), "map"
+            where = catalogue.TimelineParams(actor=name, near=near)
+            page, what = map_page(store, where, settings=Settings()), "map"
         elif name is None:
             raise InputError("name an actor, or draw the events with --map", field="name")
         else:

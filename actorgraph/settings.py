@@ -7,10 +7,19 @@ selects Neo4j; without it, the embedded store under ``ACTORGRAPH_DATA``.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_path
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def setting_error(exc: ValidationError) -> str:
+    """A bad setting as one line naming its variable: ``ACTORGRAPH_TILE_URL: not an http(s)
+    URL``."""
+    error = exc.errors()[0]
+    said = error.get("ctx", {}).get("error", error["msg"])
+    return f"{'.'.join(map(str, error['loc']))}: {said}"
 
 
 def _default_data_dir() -> Path:
@@ -36,6 +45,12 @@ class Settings(BaseSettings):
     cors_origins
         ``ACTORGRAPH_CORS_ORIGINS``: comma-separated origins allowed by CORS
         (none by default).
+    tile_url
+        ``ACTORGRAPH_TILE_URL``: a tile server's URL template
+        (``https://tile.example.org/{z}/{x}/{y}.png``) the map draws under its outlines;
+        unset (the default), the map asks nothing of the network.
+    tile_attribution
+        ``ACTORGRAPH_TILE_ATTRIBUTION``: the credit those tiles need, shown as text.
     max_body_bytes
         ``ACTORGRAPH_MAX_BODY_BYTES``: larger request bodies get 413.
     cypher_timeout
@@ -78,6 +93,34 @@ class Settings(BaseSettings):
         default=4, gt=0, validation_alias="ACTORGRAPH_CYPHER_CONCURRENCY"
     )
     allowed_hosts_text: str = Field(default="", validation_alias="ACTORGRAPH_ALLOWED_HOSTS")
+    tile_url: str | None = Field(default=None, validation_alias="ACTORGRAPH_TILE_URL")
+    tile_attribution: str = Field(default="", validation_alias="ACTORGRAPH_TILE_ATTRIBUTION")
+
+    @field_validator("tile_url")
+    @classmethod
+    def _a_tile_template(cls, url: str | None) -> str | None:
+        if not url:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("not an http(s) URL")
+        if not all(f"{{{k}}}" in url for k in "zxy"):
+            raise ValueError("a tile URL holds {z}, {x} and {y}")
+        return url
+
+    @property
+    def tile_origin(self) -> str | None:
+        """The origin the map's tiles come from, which pages may load images from.
+
+        Examples
+        --------
+        >>> Settings(ACTORGRAPH_TILE_URL="https://tile.example.org/{z}/{x}/{y}.png").tile_origin
+        'https://tile.example.org'
+        """
+        if self.tile_url is None:
+            return None
+        parts = urlsplit(self.tile_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def allowed_origins(self) -> list[str]:

@@ -113,7 +113,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)
-    app.add_middleware(SecurityHeaders)  # the outermost: on every answer, a 400 for a host too
+    tiles = [settings.tile_origin] if settings.tile_origin else []
+    # the outermost: on every answer, a 400 for a host too
+    app.add_middleware(SecurityHeaders, image_origins=tiles)
 
     @app.exception_handler(ActorGraphError)
     async def actorgraph_error(request: Request, exc: ActorGraphError) -> Response:

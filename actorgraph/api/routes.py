@@ -390,9 +390,12 @@ def viz_claims(store: Store, params: Annotated[q.ClaimParams, Query()]) -> HTMLR
 
 
 @router.get("/viz/map", tags=["views"], response_class=HTMLResponse, responses=_PAGE)
-def viz_map(store: Store, params: Annotated[q.TimelineParams, Query()]) -> HTMLResponse:
-    """The events (filtered as `GET /events` filters them) on a map that works offline."""
-    return HTMLResponse(map_page(store, params))
+def viz_map(
+    store: Store, request: Request, params: Annotated[q.TimelineParams, Query()]
+) -> HTMLResponse:
+    """The events (filtered as `GET /events` filters them) on a map that works offline;
+    over a tile server's tiles when `ACTORGRAPH_TILE_URL` is set."""
+    return HTMLResponse(map_page(store, params, settings=request.app.state.settings))
 
 
 _EXPORT_TYPES = {

@@ -36,7 +36,7 @@ DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form
 """The policy of every response that is not an HTML page: JSON, files, errors."""
 PAGE_POLICY = (
     "default-src 'none'; script-src 'self' {scripts}; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-src 'self'; "
+    "img-src 'self' data:{images}; font-src 'self'; connect-src 'self'; frame-src 'self'; "
     "frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
 )
 """An HTML page's policy. Styles may be inline: the network views' library and the API
@@ -45,8 +45,9 @@ page set them at run time; scripts may not, but for the page's own."""
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.S | re.I)
 
 
-def page_policy(html: bytes) -> str:
-    """The Content-Security-Policy of ``html``: its inline scripts allowed by their hashes.
+def page_policy(html: bytes, image_origins: Iterable[str] = ()) -> str:
+    """The Content-Security-Policy of ``html``: its inline scripts allowed by their hashes,
+    images from ``image_origins`` too (the map's tile server, when one is set).
 
     Examples
     --------
@@ -58,14 +59,16 @@ def page_policy(html: bytes) -> str:
         "'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'"
         for body in _INLINE_SCRIPT.findall(html)
     )
-    return PAGE_POLICY.format(scripts=" ".join(hashes) or "")
+    images = "".join(f" {origin}" for origin in image_origins)
+    return PAGE_POLICY.format(scripts=" ".join(hashes) or "", images=images)
 
 
 class SecurityHeaders:
     """ASGI middleware putting the security headers on every response (see the module)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, image_origins: Iterable[str] = ()) -> None:
         self.app = app
+        self.image_origins = tuple(image_origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -91,7 +94,8 @@ class SecurityHeaders:
                 return
             body = b"".join(page)
             headers = [(k, v) for k, v in start["headers"] if k != b"content-length"]
-            headers += [(b"content-length", str(len(body)).encode()), *_headers(page_policy(body))]
+            policy = page_policy(body, self.image_origins)
+            headers += [(b"content-length", str(len(body)).encode()), *_headers(policy)]
             await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": body})
 

@@ -13,6 +13,7 @@ name or a quote is shown, not run.
 
 from __future__ import annotations
 
+import html
 import json
 from importlib.resources import files
 from typing import Any
@@ -24,6 +25,7 @@ from actorgraph.queries import catalogue as q
 from actorgraph.queries import reads
 from actorgraph.queries.reads import ACTORS_BY_ID
 from actorgraph.queries.shapes import CasualtyRange, EventDetail
+from actorgraph.settings import Settings
 from actorgraph.viz.network import ENV
 
 STATUS_COLOURS = {
@@ -106,8 +108,14 @@ def _range(count: CasualtyRange | None) -> str | None:
     return f"{count.low}–{count.high}"
 
 
-def map_page(store: GraphStore, params: q.TimelineParams, title: str | None = None) -> str:
-    """The events ``params`` selects, on a map that works offline."""
+def map_page(
+    store: GraphStore,
+    params: q.TimelineParams,
+    title: str | None = None,
+    settings: Settings | None = None,
+) -> str:
+    """The events ``params`` selects, on a map that works offline; over the tiles of
+    ``settings.tile_url`` when one is set."""
     found = q.timeline(store, params)
     speakers = sorted({f.speaker for d in found for f in d.casualties.figures})
     names = {a.id: a.name for a in reads.actors(store.query(ACTORS_BY_ID, ids=speakers)).values()}
@@ -120,4 +128,7 @@ def map_page(store: GraphStore, params: q.TimelineParams, title: str | None = No
         basemap=_BASEMAP,
         leaflet_js=_vendor("leaflet.js"),
         leaflet_css=_vendor("leaflet.css"),
+        tiles=settings.tile_url if settings else None,
+        # Leaflet sets an attribution as HTML: escaped, it shows as text
+        tile_attribution=html.escape(settings.tile_attribution) if settings else "",
     )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
+import struct
+import threading
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -190,6 +194,64 @@ def test_a_script_in_a_place_name_or_a_quote_never_runs_on_the_map(
         assert visit.page.evaluate("() => window.pwned") is None
         assert visit.page.query_selector("img[src=x]") is None
         assert visit.foreign(base) == []
+
+
+def _png() -> bytes:
+    """One grey pixel, as a PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)  # 1x1, 8-bit grey
+    pixels = zlib.compress(b"\x00\xc0")  # filter 0, grey 192
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+_PNG = _png()
+
+
+class _Tiles(http.server.BaseHTTPRequestHandler):
+    """A tile server: a grey pixel for every tile asked."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(_PNG)))
+        self.end_headers()
+        self.wfile.write(_PNG)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_map_asks_the_tile_server_the_user_set_and_no_one_else(
+    browser: Browser, tmp_path: Path
+) -> None:
+    tiles = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Tiles)
+    threading.Thread(target=tiles.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{tiles.server_address[1]}"
+    store = SQLiteStore(tmp_path / STORE_FILE)
+    assert all(o.error is None for o in load_paths(store, [DATA, ARTICLES]))
+    env = {
+        "ACTORGRAPH_DATA": str(tmp_path),
+        "ACTORGRAPH_TILE_URL": f"{origin}/{{z}}/{{x}}/{{y}}.png",
+        "ACTORGRAPH_TILE_ATTRIBUTION": "<b>Tiles</b> by us",
+    }
+    try:
+        with api_server(env) as base:
+            visit = Visit(browser, f"{base}/viz/map")
+            loaded = visit.page.locator("img.leaflet-tile-loaded")
+            expect(loaded.first).to_be_attached(timeout=30_000)
+            assert visit.errors == []  # no request refused by the page's policy
+            asked = visit.foreign(base)
+            assert asked and all(u.startswith(f"{origin}/") for u in asked)
+            credit = visit.page.locator(".leaflet-control-attribution").inner_text()
+            assert "<b>Tiles</b> by us" in credit  # the credit shown as text
+    finally:
+        tiles.shutdown()
 
 
 def test_the_home_page_finds_an_actor_and_shows_its_view(browser: Browser, corpus: str) -> None:

@@ -247,6 +247,20 @@ def test_viz_map_writes_the_events_on_a_map(loaded: SQLiteStore, tmp_path: Path)
     assert "name an actor" in run("viz", "-o", str(page), code=2)
 
 
+def test_viz_map_draws_over_the_tiles_the_user_set_and_names_a_bad_setting(
+    loaded: SQLiteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "map.html"
+    run("viz", "--map", "-o", str(page))
+    assert '"tile.example.org' not in page.read_text(encoding="utf-8")  # offline by default
+    monkeypatch.setenv("ACTORGRAPH_TILE_URL", "https://tile.example.org/{z}/{x}/{y}.png")
+    run("viz", "--map", "-o", str(page))
+    assert '"https://tile.example.org/{z}/{x}/{y}.png"' in page.read_text(encoding="utf-8")
+    monkeypatch.setenv("ACTORGRAPH_TILE_URL", "tile.example.org")
+    said = run("viz", "--map", "-o", str(page), code=2)
+    assert "ACTORGRAPH_TILE_URL: not an http(s) URL" in said and "Traceback" not in said
+
+
 def test_viz_of_an_unknown_actor_or_to_an_unwritable_place_says_why(
     loaded: SQLiteStore, tmp_path: Path
 ) -> None:
