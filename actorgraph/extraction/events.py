@@ -34,6 +34,7 @@ from actorgraph.extraction.matching import (
     consistent,
     event_id,
     place_words,
+    placed_telling,
     same_event,
     same_place,
     strike_rank,
@@ -42,7 +43,7 @@ from actorgraph.extraction.places import Gazetteer
 from actorgraph.extraction.results import FoundEvent, FoundMention
 from actorgraph.extraction.spans import ByStart, Span
 from actorgraph.extraction.text import Sentence
-from actorgraph.graph.model import DatePrecision, Document, Event, EventKind, GeoPrecision
+from actorgraph.graph.model import DatePrecision, Document, Event, EventKind
 
 _LONGEST_NAME = 60
 """Characters of the longest curated place name a place name can open."""
@@ -124,12 +125,7 @@ class Events:
         is an analyst's (curated, with its sources) and the other not. The events this
         document's tellings are named for (``own``: as an earlier load of it wrote them)
         are met only by their id: the document told them apart."""
-        telling = (
-            event.kind,
-            event.date,
-            event.precision,
-            (event.at, event.geo_precision, event.place),
-        )
+        telling = placed_telling(event.record())
         same = next((k for k in self._known if k.id == event.id), None)
         if same is not None:
             self._become(event, same)
@@ -138,7 +134,8 @@ class Events:
             (rank, k.id, k)
             for k in self._known
             if k.id not in own
-            and (rank := strike_rank(telling, _told(k), self._places.places, published)) is not None
+            and (rank := strike_rank(telling, placed_telling(k), self._places.places, published))
+            is not None
         )
         best = [k for rank, _, k in ranked if rank == ranked[0][0]]
         curated = [k for k in best if k.sources]  # an analyst's event, with its sources
@@ -264,17 +261,6 @@ class Events:
         if named and named[0].start == 0 and named[0].end > len(span.text):
             return named[0].text
         return span.text
-
-
-def _told(
-    event: Event,
-) -> tuple[EventKind, dt.date | None, DatePrecision, tuple[str | None, GeoPrecision | None, str]]:
-    return (
-        event.kind,
-        event.date,
-        event.date_precision,
-        (event.at, event.geo_precision, event.place),
-    )
 
 
 def _merge(

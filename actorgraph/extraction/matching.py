@@ -16,6 +16,7 @@ from enum import Enum
 from actorgraph.extraction.lexicon import GENERIC_PLACE_WORDS
 from actorgraph.graph.model import (
     DatePrecision,
+    Event,
     EventKind,
     GeoPrecision,
     Place,
@@ -239,8 +240,18 @@ def _within(inner: str, outer: str, places: Mapping[str, Place]) -> bool:
     return False
 
 
-Told = tuple[EventKind, "dt.date | None", DatePrecision, Where]
+PlacedTelling = tuple[EventKind, "dt.date | None", DatePrecision, Where]
 """A telling across documents: kind, date, the date's precision, where."""
+
+
+def placed_telling(event: Event) -> PlacedTelling:
+    """An event as a telling across documents."""
+    return (
+        event.kind,
+        event.date,
+        event.date_precision,
+        (event.at, event.geo_precision, event.place),
+    )
 
 
 def by_day(date: dt.date | None, precision: DatePrecision) -> bool:
@@ -249,7 +260,10 @@ def by_day(date: dt.date | None, precision: DatePrecision) -> bool:
 
 
 def strike_rank(
-    a: Told, b: Told, places: Mapping[str, Place], published: dt.date | None = None
+    a: PlacedTelling,
+    b: PlacedTelling,
+    places: Mapping[str, Place],
+    published: dt.date | None = None,
 ) -> tuple[int, int, int] | None:
     """How well a telling ``a`` fits a known event ``b`` (lower is better), or None when
     they are not one strike by the rule across documents:

@@ -8,7 +8,7 @@ import datetime as dt
 
 from actorgraph.evaluate import coreference
 from actorgraph.extraction import RuleExtractor
-from actorgraph.extraction.matching import Told, strike_rank
+from actorgraph.extraction.matching import placed_telling, strike_rank
 from actorgraph.graph.model import Document, Event, EventKind, GeoPrecision
 from actorgraph.loaders.curated import read_curated
 from tests.conftest import DATA, GOLD
@@ -34,15 +34,6 @@ AIRPORT = _event("airport-strike", 3, "baghdad", REGION, "Baghdad")
 TAJI = _event("taji-strike", 4, "baghdad", REGION, "Baghdad")
 
 
-def _told(event: Event) -> Told:
-    return (
-        event.kind,
-        event.date,
-        event.date_precision,
-        (event.at, event.geo_precision, event.place),
-    )
-
-
 def _extract(extractor: RuleExtractor, published: str, text: str) -> list[str]:
     doc = Document(title="t", published=published, publisher="Wire desk", text=text)
     found = extractor.extract(doc)
@@ -51,7 +42,7 @@ def _extract(extractor: RuleExtractor, published: str, text: str) -> list[str]:
 
 
 def test_two_strikes_both_in_baghdad_at_region_precision_a_day_apart_stay_two() -> None:
-    assert strike_rank(_told(AIRPORT), _told(TAJI), BY_ID) is None
+    assert strike_rank(placed_telling(AIRPORT), placed_telling(TAJI), BY_ID) is None
     extractor = RuleExtractor(ACTORS, events=[AIRPORT, TAJI], places=PLACES)
     # a third telling "in Baghdad" on the 4th is the strike of the 4th, not of the 3rd
     assert _extract(
