@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from number_parser import parse_number
 
@@ -212,7 +213,10 @@ def _counts(sentence: str) -> list[_Count]:
     return counts
 
 
+@lru_cache(maxsize=4096)
 def _number(word: str) -> int | None:
+    """The number a numeral or number words say; number-parser builds its word lists on
+    each call (3 ms), so each word is read once."""
     if word[0].isdigit():
         return int(word.replace(",", ""))
     value = parse_number(word)
