@@ -30,6 +30,7 @@ CORPUS_COUNTS = {
     "attestations": 46,
     "mentions": 178,
     "casualties": 8,  # the figures the founding articles give: "six burned corpses"
+    "tellings": 10,  # how each article tells of each event it names
 }
 """What the curated data and the founding corpus load into any store."""
 

@@ -116,6 +116,7 @@ class Events:
                 event.id = f"{event.id}-{document.id.removeprefix('doc-')[:6]}"
             taken.add(event.id)
         for event in events:
+            event.as_told = event.record()
             self._meet(event, document.published, taken)
         return events, told
 

@@ -21,6 +21,7 @@ from actorgraph.graph.model import (
     Mention,
     Place,
     Stance,
+    Telling,
     derive_status,
 )
 from actorgraph.graph.store import GraphBatch
@@ -72,6 +73,8 @@ class FoundEvent:
     at: str | None = None
     """The curated place ``place`` resolves to, if any."""
     geo_precision: GeoPrecision | None = None
+    as_told: Event | None = None
+    """The event as this document tells it, before it met a known one."""
 
     def record(self) -> Event:
         return Event(
@@ -176,6 +179,7 @@ class Extraction:
         batch.mentions = self.mention_records()
         batch.events = [e.record() for e in self.events if not e.known]
         batch.casualties = [f.record(doc) for f in self.casualties]
+        batch.tellings = [_telling(e, doc) for e in self.events]
         for found in self.claims:
             batch.claims.append(found.claim)
             batch.attestations += [
@@ -273,6 +277,20 @@ class Extraction:
                 for c in self.claims
             ],
         }
+
+
+def _telling(event: FoundEvent, document: Document) -> Telling:
+    told = event.as_told or event.record()
+    return Telling(
+        event=event.id,
+        document=document.id,
+        date=told.date,
+        date_precision=told.date_precision,
+        place=told.place,
+        at=told.at,
+        geo_precision=told.geo_precision,
+        published=document.published,
+    )
 
 
 def _range(count: tuple[int | None, int | None] | None) -> dict[str, int | None] | None:

@@ -439,6 +439,27 @@ class Attestation(_Derived):
         return self
 
 
+class Telling(_Derived):
+    """How one document tells of an event: the date and place as it says them, where that
+    place resolves to, and the document's date (which ``as_of`` compares).
+
+    The event holds one date and place (its first telling's); each document keeps its own
+    here: "late on Monday" in Tuesday's paper, "in Baghdad" where another says Camp Taji.
+    """
+
+    event: Slug
+    document: str
+    date: dt.date | None = None
+    date_precision: DatePrecision = DatePrecision.DAY
+    place: Text = ""
+    at: Slug | None = None
+    geo_precision: GeoPrecision | None = None
+    published: dt.date | None = None
+
+    id_prefix = "telling"
+    identity = ("event", "document")
+
+
 class CasualtyFigure(_Derived):
     """How many a speaker says an event killed and injured, in one sentence of a document.
 

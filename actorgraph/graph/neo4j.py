@@ -5,7 +5,8 @@ a traversal relationship ``COMMANDS``/``PART_OF``/``STRUCK``/``KILLED_IN``
 from a claim's subject to its object carrying ``claim`` (id) and ``status``;
 ``REPORTED``/``DENIED`` from a speaker to a ``Claim`` carrying the
 attestation; ``MENTIONS`` from a document to an actor; ``CASUALTIES`` from a document
-to an event, carrying a casualty figure (:class:`~actorgraph.graph.model.CasualtyFigure`); one
+to an event, carrying a casualty figure (:class:`~actorgraph.graph.model.CasualtyFigure`);
+``TELLS`` from a document to an event, how it tells of it (``Telling``); one
 ``(:Revision {id: 'actors'})`` whose token every write of actors renews. Uniqueness
 constraints on every id exist before the first write.
 
@@ -55,6 +56,7 @@ from actorgraph.graph.model import (
     Event,
     Mention,
     Place,
+    Telling,
 )
 from actorgraph.graph.neo4j_gate import (
     COMMITTED,
@@ -95,6 +97,7 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT denied_id IF NOT EXISTS FOR ()-[r:DENIED]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT mentions_id IF NOT EXISTS FOR ()-[r:MENTIONS]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT casualties_id IF NOT EXISTS FOR ()-[r:CASUALTIES]-() REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT tells_id IF NOT EXISTS FOR ()-[r:TELLS]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT revision_id IF NOT EXISTS FOR (n:Revision) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX claim_subject IF NOT EXISTS FOR (n:Claim) ON (n.subject)",
     "CREATE INDEX claim_object IF NOT EXISTS FOR (n:Claim) ON (n.object)",
@@ -385,7 +388,7 @@ class Neo4jStore:
     def dump(self) -> GraphBatch:
         rels = {
             t: [r["props"] for r in self.read(spliced(ALL_RELS, type=t))]
-            for t in (*sorted(ATTESTATION_TYPES), "MENTIONS", "CASUALTIES")
+            for t in (*sorted(ATTESTATION_TYPES), *(rel_type for _, rel_type in _LINKS))
         }
         return GraphBatch(
             places=self.places(),
@@ -403,6 +406,7 @@ class Neo4jStore:
             ),
             mentions=[from_properties(Mention, p) for p in rels["MENTIONS"]],
             casualties=[from_properties(CasualtyFigure, p) for p in rels["CASUALTIES"]],
+            tellings=[from_properties(Telling, p) for p in rels["TELLS"]],
         )
 
     def actors_revision(self) -> str:
@@ -417,10 +421,14 @@ class Neo4jStore:
         counts["attestations"] = sum(
             self.read(spliced(COUNT_RELS, type=t))[0]["n"] for t in sorted(ATTESTATION_TYPES)
         )
-        for kind, rel_type in (("mentions", "MENTIONS"), ("casualties", "CASUALTIES")):
+        for kind, rel_type in _LINKS:
             counts[kind] = self.read(spliced(COUNT_RELS, type=rel_type))[0]["n"]
         statuses = {r["status"]: r["n"] for r in self.read(COUNT_STATUSES)}
         return GraphStats(self.name, self.location, {k: counts[k] for k in KINDS}, statuses)
+
+
+_LINKS = (("mentions", "MENTIONS"), ("casualties", "CASUALTIES"), ("tellings", "TELLS"))
+"""The record kinds kept on a relationship from a document, and its type."""
 
 
 # -- transaction helpers -----------------------------------------------------

@@ -22,6 +22,7 @@ from actorgraph.graph.model import (
     Attestation,
     CasualtyFigure,
     Mention,
+    Telling,
 )
 from actorgraph.graph.neo4j_values import (
     NODE_KINDS,
@@ -92,6 +93,11 @@ MERGE_CASUALTIES = (
     "MATCH (d:Document {id: row.document}) MATCH (e:Event {id: row.event}) "
     "MERGE (d)-[r:CASUALTIES {id: row.id}]->(e) SET r = row"
 )
+MERGE_TELLINGS = (
+    "UNWIND $rows AS row "
+    "MATCH (d:Document {id: row.document}) MATCH (e:Event {id: row.event}) "
+    "MERGE (d)-[r:TELLS {id: row.id}]->(e) SET r = row"
+)
 CLAIM_ATTESTATIONS = (
     "UNWIND $ids AS id MATCH (c:Claim {id: id}) "
     "OPTIONAL MATCH ()-[a:REPORTED|DENIED]->(c) "
@@ -142,6 +148,7 @@ def write_batch(tx: ManagedTransaction, batch: GraphBatch) -> WriteResult:
         )
     _run(tx, MERGE_MENTIONS, [as_properties(m) for m in batch.mentions])
     _run(tx, MERGE_CASUALTIES, [as_properties(f) for f in batch.casualties])
+    _run(tx, MERGE_TELLINGS, [as_properties(t) for t in batch.tellings])
     written = {c.id for c in batch.claims}
     others = (item for claim_id, item in status.items() if claim_id not in written)
     for rel_type, rows in _status_rows(others).items():
@@ -183,7 +190,8 @@ def _held(tx: ManagedTransaction, batch: GraphBatch) -> dict[Label, dict[str, di
     wanted: dict[Label, set[str]] = {
         "Place": {p.id for p in batch.places}
         | {p.parent for p in batch.places if p.parent}
-        | {e.at for e in batch.events if e.at},
+        | {e.at for e in batch.events if e.at}
+        | {t.at for t in batch.tellings if t.at},
         "Actor": actors
         | events  # an event may not reuse an actor's id
         | {c.subject for c in batch.claims}
@@ -195,11 +203,13 @@ def _held(tx: ManagedTransaction, batch: GraphBatch) -> dict[Label, dict[str, di
         | actors
         | killed
         | {c.event for c in batch.claims if c.event}
-        | {f.event for f in batch.casualties},
+        | {f.event for f in batch.casualties}
+        | {t.event for t in batch.tellings},
         "Document": {d.id for d in batch.documents}
         | {a.document for a in batch.attestations}
         | {m.document for m in batch.mentions}
-        | {f.document for f in batch.casualties},
+        | {f.document for f in batch.casualties}
+        | {t.document for t in batch.tellings},
         "Claim": {c.id for c in batch.claims} | {a.claim for a in batch.attestations},
     }
     return {
@@ -229,6 +239,7 @@ def _counted(
         ("attestations", [a for a in batch.attestations if a.claim in held["Claim"]]),
         ("mentions", [m for m in batch.mentions if m.document in held["Document"]]),
         ("casualties", [f for f in batch.casualties if f.document in held["Document"]]),
+        ("tellings", [t for t in batch.tellings if t.document in held["Document"]]),
     )
     for kind, maybe_stored in edges:
         existing = _existing_edges(tx, kind, [r.id for r in maybe_stored])
@@ -244,15 +255,21 @@ def _existing_edges(tx: ManagedTransaction, kind: str, ids: list[str]) -> dict[s
     queries: list[tuple[LiteralString, type[BaseModel]]]
     if kind == "attestations":
         queries = [(spliced(EXISTING_RELS, type=t), Attestation) for t in sorted(ATTESTATION_TYPES)]
-    elif kind == "mentions":
-        queries = [(spliced(EXISTING_RELS, type="MENTIONS"), Mention)]
     else:
-        queries = [(spliced(EXISTING_RELS, type="CASUALTIES"), CasualtyFigure)]
+        rel_type, model = _LINK_MODELS[kind]
+        queries = [(spliced(EXISTING_RELS, type=rel_type), model)]
     found: dict[str, BaseModel] = {}
     for query, model in queries:
         for record in tx.run(query, ids=ids):
             found[record["id"]] = from_properties(model, record["props"])
     return found
+
+
+_LINK_MODELS: dict[str, tuple[str, type[BaseModel]]] = {
+    "mentions": ("MENTIONS", Mention),
+    "casualties": ("CASUALTIES", CasualtyFigure),
+    "tellings": ("TELLS", Telling),
+}
 
 
 def _statuses(

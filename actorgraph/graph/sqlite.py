@@ -50,6 +50,7 @@ from actorgraph.graph.model import (
     Place,
     Predicate,
     Status,
+    Telling,
     derive_status,
 )
 from actorgraph.graph.store import (
@@ -100,6 +101,10 @@ CREATE TABLE IF NOT EXISTS casualties (
     id TEXT PRIMARY KEY, event TEXT NOT NULL, data TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS casualties_event ON casualties (event);
+CREATE TABLE IF NOT EXISTS tellings (
+    id TEXT PRIMARY KEY, event TEXT NOT NULL, data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tellings_event ON tellings (event);
 CREATE VIEW IF NOT EXISTS claims_said AS
     SELECT c.id, c.subject, c.object, c.event, c.data AS claim, a.id AS att_id, a.data AS att
     FROM claims c LEFT JOIN attestations a ON a.claim = c.id;
@@ -115,6 +120,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "attestations": ("claim", "stance"),
     "mentions": ("document", "actor"),
     "casualties": ("event",),
+    "tellings": ("event",),
 }
 # Table names are spliced from the closed KINDS, never from input.
 _SELECT = {
@@ -144,6 +150,7 @@ _MODEL: dict[str, type[Record]] = {
     "attestations": Attestation,
     "mentions": Mention,
     "casualties": CasualtyFigure,
+    "tellings": Telling,
 }
 _REL_TYPE = {p.value: p.rel_type for p in Predicate}
 _STATUS = {s.value: s.value for s in Status}  # one string object per status, shared by every edge
@@ -361,7 +368,7 @@ class SQLiteStore:
                 yield record.id, data, record.claim, record.stance.value
             elif isinstance(record, Mention):
                 yield record.id, data, record.document, record.actor
-            elif isinstance(record, CasualtyFigure):
+            elif isinstance(record, CasualtyFigure | Telling):
                 yield record.id, data, record.event
             else:
                 yield record.id, data

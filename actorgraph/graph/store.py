@@ -32,13 +32,14 @@ from actorgraph.graph.model import (
     Mention,
     Place,
     Status,
+    Telling,
     derive_status,
 )
 
 log = logging.getLogger(__name__)
 
 Label = Literal["Place", "Actor", "Event", "Document", "Claim"]
-Record = Place | Actor | Event | Document | Claim | Attestation | Mention | CasualtyFigure
+Record = Place | Actor | Event | Document | Claim | Attestation | Mention | CasualtyFigure | Telling
 Row = dict[str, Any]
 _T = TypeVar("_T")
 
@@ -56,6 +57,7 @@ KINDS = (
     "attestations",
     "mentions",
     "casualties",
+    "tellings",
 )
 """The record kinds a batch carries, in the order they are written."""
 
@@ -72,6 +74,7 @@ class GraphBatch:
     mentions: list[Mention] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)  # last: positional batches predate it
     casualties: list[CasualtyFigure] = field(default_factory=list)
+    tellings: list[Telling] = field(default_factory=list)
 
     def records(self) -> Iterator[tuple[str, Record]]:
         """Each record with its kind, in dependency order."""
@@ -397,6 +400,11 @@ def check_batch(batch: GraphBatch, stored: Callable[[Label, str], bool]) -> None
         need("Event", figure.event, what)
         need("Actor", figure.speaker, what)
         need("Document", figure.document, what)
+    for telling in batch.tellings:
+        need("Event", telling.event, f"telling {telling.id}")
+        need("Document", telling.document, f"telling {telling.id}")
+        if telling.at is not None:
+            need("Place", telling.at, f"telling {telling.id}")
     if problems:
         raise IntegrityError("; ".join(dict.fromkeys(problems)))
 

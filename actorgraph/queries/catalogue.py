@@ -30,6 +30,7 @@ from actorgraph.graph.model import (
     Mention,
     Predicate,
     Status,
+    Telling,
     Whom,
 )
 from actorgraph.graph.store import (
@@ -79,6 +80,7 @@ from actorgraph.queries.reads import (
     EVENTS_BY_ID,
     MENTIONING,
     NODES_BY_ID,
+    TELLINGS_OF,
 )
 from actorgraph.queries.registry import CATALOGUE, NamedQuery, named
 from actorgraph.queries.shapes import (
@@ -378,6 +380,7 @@ def claim_views(
     DOCUMENT_REFS,
     PLACES_BY_ID,
     CASUALTIES_OF,
+    TELLINGS_OF,
     ids=("event_id",),
     params=AsOf,
 )
@@ -393,6 +396,7 @@ def event(store: GraphStore, event_id: str, params: AsOf) -> EventDetail:
         event=found,
         place=placed(store, [found]).get(found.id),
         casualties=casualties(store, [found], params.as_of).get(found.id, Casualties()),
+        tellings=tellings(store, [found], params.as_of).get(found.id, []),
         claims=view_claims(store, known)[0],
     )
 
@@ -410,6 +414,7 @@ def event(store: GraphStore, event_id: str, params: AsOf) -> EventDetail:
     EVENTS_AT,
     PLACES_BY_ID,
     CASUALTIES_OF,
+    TELLINGS_OF,
     params=TimelineParams,
 )
 def timeline(
@@ -479,11 +484,13 @@ def _with_claims(
         by_event[event_of(item.claim) or ""].append(view)
     where = placed(store, events)
     tolls = casualties(store, events, as_of)
+    told = tellings(store, events, as_of)
     return [
         EventDetail(
             event=e,
             place=where.get(e.id),
             casualties=tolls.get(e.id, Casualties()),
+            tellings=told.get(e.id, []),
             claims=by_event[e.id],
         )
         for e in geo.by_date(events)
@@ -512,6 +519,20 @@ def casualties(
         )
         for event, said in figures.items()
     }
+
+
+def tellings(
+    store: GraphStore, events: Iterable[Event], as_of: dt.date | None
+) -> dict[str, list[Telling]]:
+    """How each document published by ``as_of`` tells of each event, oldest first."""
+    found: defaultdict[str, list[Telling]] = defaultdict(list)
+    for row in store.query(TELLINGS_OF, ids=sorted({e.id for e in events})):
+        told = Telling.model_validate(row["props"])
+        if as_of is None or (told.published is not None and told.published <= as_of):
+            found[told.event].append(told)
+    for said in found.values():
+        said.sort(key=lambda t: (t.published or dt.date.min, t.document))
+    return found
 
 
 def _totals(figures: list[CasualtyFigure]) -> list[CasualtyFigure]:

@@ -312,6 +312,20 @@ CASUALTIES_OF = Read(
 """The casualty figures the documents give of the events ``ids``."""
 
 
+def _tellings_of(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
+    sql = "SELECT data FROM tellings WHERE event IN (SELECT value FROM json_each(?)) ORDER BY id"
+    return _props(snap.rows(sql, ids))
+
+
+TELLINGS_OF = Read(
+    "tellings_of",
+    "UNWIND $ids AS id MATCH (:Document)-[t:TELLS]->(:Event {id: id}) "
+    "RETURN properties(t) AS props ORDER BY t.id",
+    _tellings_of,
+)
+"""How each document tells of the events ``ids``: the date and place as it says them."""
+
+
 def _document_page(snap: Snapshot, skip: int, limit: int) -> list[Row]:
     sql = (
         "SELECT json_remove(data, '$.text') FROM documents "
@@ -446,6 +460,7 @@ DOCUMENT = Read(
 
 READS = (
     CASUALTIES_OF,
+    TELLINGS_OF,
     CLAIMS_TOUCHING,
     EDGES_TOUCHING,
     CLAIMS_ABOUT_EVENTS,

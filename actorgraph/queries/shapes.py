@@ -17,6 +17,7 @@ from actorgraph.graph.model import (
     Predicate,
     Stance,
     Status,
+    Telling,
 )
 
 _T = TypeVar("_T")
@@ -169,6 +170,9 @@ class EventDetail(_Shape):
     event: Event
     place: PlacedAt | None = None
     casualties: Casualties = Casualties()
+    tellings: list[Telling] = Field(
+        [], description="How each document tells of it: the date and place as it says them."
+    )
     claims: list[ClaimView]
 
 

@@ -40,6 +40,7 @@ def test_a_write_is_read_back(any_store: GraphStore) -> None:
         "attestations": 1,
         "mentions": 0,
         "casualties": 0,
+        "tellings": 0,
     }
     assert any_store.stats().statuses == {"reported": 1}
 

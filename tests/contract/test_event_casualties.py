@@ -1,5 +1,6 @@
-"""Casualty figures on both stores: each telling's figure kept, each event's range across
-sources, ``as_of`` applied to them as to attestations, with equal answers."""
+"""Each telling of an event on both stores: its date and place as the document says them,
+its casualty figures, each event's range across sources, ``as_of`` applied to them as to
+attestations, with equal answers."""
 
 from __future__ import annotations
 
@@ -43,6 +44,19 @@ def test_an_event_keeps_each_sources_figure_and_their_range(loaded: Pair) -> Non
 def test_figures_said_after_as_of_are_not_yet_known(loaded: Pair) -> None:
     before = same(loaded, q.event, TAJI_STRIKE, q.AsOf(as_of=dt.date(2020, 1, 3)))
     assert before.casualties.figures == [] and before.casualties.killed is None
+    assert before.tellings == []
+
+
+def test_an_event_keeps_each_documents_telling_in_its_own_words(loaded: Pair) -> None:
+    detail = same(loaded, q.event, TAJI_STRIKE, q.AsOf())
+    assert detail.event.place == "Camp Taji, north of Baghdad, Iraq"  # the analyst's
+    [told] = detail.tellings  # the founding article's own
+    assert (told.place, told.at, told.date) == (
+        "Taji, North of Baghdad",
+        "taji",
+        dt.date(2020, 1, 4),
+    )
+    assert told.document == "doc-1308386b8c00cbd8" and told.published == dt.date(2020, 1, 4)
 
 
 def test_every_event_of_the_timeline_carries_its_casualties(loaded: Pair) -> None:

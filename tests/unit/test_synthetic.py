@@ -104,6 +104,7 @@ def test_the_batch_is_whole_and_writes_into_a_memory_store(
         "attestations": len(batch.attestations),
         "mentions": 0,
         "casualties": 0,
+        "tellings": 0,
     }
     assert stats.statuses == {s.value: n for s, n in sorted(statuses(batch).items())}
     assert store.dump() == batch
