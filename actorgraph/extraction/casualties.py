@@ -31,6 +31,25 @@ from functools import lru_cache
 
 from number_parser import parse_number
 
+from actorgraph.extraction.lexicon import (
+    AMONG_BEFORE,
+    CIVILIANS,
+    COMBATANTS,
+    COUNT_STOP,
+    COUNT_VERB_BEFORE,
+    COUNTS_JOINED,
+    DEATH_OR_INJURY,
+    DIED_OF_WOUNDS,
+    MONTH_BEFORE,
+    NO_ONE,
+    NOT_A_COUNT_AFTER,
+    PERSONS,
+    QUANTITY,
+    SHARE_AFTER,
+    THINGS_AFTER,
+    UNKNOWN_WHOM,
+    VAGUE_COUNTS,
+)
 from actorgraph.graph.model import Whom
 
 Count = tuple[int | None, int | None]
@@ -48,99 +67,8 @@ class Figure:
     end: int
 
 
-_UNITS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundred|thousand"
-)
-_WORDS = rf"(?:{_UNITS})(?:[\s-]+(?:{_UNITS}))*"
-_VAGUE = {
-    "several": (3, None),
-    "dozens": (24, None),
-    "dozens of": (24, None),
-    "scores": (40, None),
-    "scores of": (40, None),
-    "hundreds": (200, None),
-    "hundreds of": (200, None),
-    "a dozen": (12, 12),
-    "both": (2, 2),
-    "a single": (1, 1),
-    "another": (1, 1),
-}
-_QUANTITY = re.compile(
-    r"(?<![\w:.,-])(?:(?P<mod>at\s+least|more\s+than|over|up\s+to|nearly|almost|about|around|"
-    r"some|roughly|fewer\s+than|as\s+many\s+as|(?P<between>between))\s+)?"
-    rf"(?:all\s+)?(?P<n>\d[\d,]*|{_WORDS}|several|dozens(?:\s+of)?|"
-    r"scores(?:\s+of)?|hundreds(?:\s+of)?|a\s+dozen|both|a\s+single|another)"
-    rf"(?(between)\s+and\s+(?P<upper>\d[\d,]*|{_WORDS}))"
-    r"(?![\w:-]|[.,]\d)",
-    re.IGNORECASE,
-)
-_CALENDAR = re.compile(
-    r"^\s+(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|km|kilomet|mile|metre|meter|"
-    r"hours?|days?|weeks?|months?|years?|minutes?|p\.?m|a\.?m|per\s*cent)(?![\w])|^\s*%",
-    re.IGNORECASE,
-)
-_MONTH_BEFORE = re.compile(
-    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\s+$",
-    re.IGNORECASE,
-)
-_DEATH = (
-    r"killed|killing|kills|dead|deaths?|died|die|dies|martyrs?|martyred|martyrdom|"
-    r"lost\s+their\s+lives|bodies|corpses"
-)
-_INJURY = r"wounded|wounding|injured|injuring|injur(?:y|ies)|hurt|wounds"
-_ROLE = re.compile(rf"\b(?:(?P<death>{_DEATH})|(?P<injury>{_INJURY}))\b", re.IGNORECASE)
-_DIED_OF_WOUNDS = re.compile(r"\bdied\s+(?:later\s+)?of\s+(?:their|his|her)\s+wounds\b", re.I)
-_VERB_BEFORE = re.compile(
-    r"\b(?:(?P<death>killed|killing|kills|martyred|left|toll\s+(?:at|of|to|rose\s+to|stood\s+at)"
-    r"|figure\s+at|number\s+of\s+(?:dead|deaths|victims)\s+(?:at|to)|(?:death|casualty)\s+toll\s+of)"
-    r"|(?P<injury>wounded|wounding|injured|injuring))\s+(?:at\s+least\s+|more\s+than\s+)?$",
-    re.IGNORECASE,
-)
 _ROLE_WINDOW = 9
 """Words after a count within which its word of death or injury stands."""
-_SHARE = re.compile(
-    r"^\s+of\s+(?:them|whom|those|the\s+(?:dead|wounded|injured|killed))\b", re.IGNORECASE
-)
-_THINGS = re.compile(
-    r"^(?:\s+[\w’'.-]+){0,3}?\s+(?:vehicles?|cars?|SUVs?|trucks?|convoys?|sites?|targets?|"
-    r"facilities|facility|locations?|depots?|bases?|buildings?|rockets?|missiles?|drones?|"
-    r"bombs?|shells?|strikes?|raids?|aircraft|planes?|times)\b",
-    re.IGNORECASE,
-)
-_AMONG = re.compile(r"\bamong\s+(?:the\s+)?$", re.IGNORECASE)
-_JOIN = re.compile(r"^[^,;:]*?\s(?:and|plus)\s*$", re.IGNORECASE)
-_STOP = re.compile(r"[;:]|\s[—–]\s")
-_PERSONS = re.compile(
-    r"\b(?:people|persons?|men|women|children|others|individuals|civilians?|contractors?|"
-    r"fighters?|militiamen|militants?|members?|soldiers?|troops|service\s*(?:wo)?m[ae]n|"
-    r"commanders?|leaders?|officers?|officials?|advisers?|advisors?|guards?|brothers|"
-    r"reservists?|policemen|personnel|guests?|figures|iranians|iraqis|americans|"
-    r"martyrs?|dead|wounded|injured|killed)\b",
-    re.IGNORECASE,
-)
-_CIVILIANS = re.compile(r"\b(?:civilians?|contractors?)\b", re.IGNORECASE)
-_COMBATANTS = re.compile(
-    r"\b(?:fighters?|militiamen|militants?|members?|soldiers?|troops|service\s*(?:wo)?m[ae]n|"
-    r"commanders?|leaders?|officers?|advisers?|advisors?|guards?|brothers|reservists?|"
-    r"policemen|personnel|martyrs?|martyred)\b",
-    re.IGNORECASE,
-)
-_UNKNOWN_WHOM = re.compile(r"\b(?:people|persons?|others|individuals|guests?)\b", re.I)
-_NONE = re.compile(
-    r"\b(?P<none>no|nobody|no\s+one|none)\b"
-    r"(?:\s+(?:sign|signs|indications?|reports?)\s+(?:at\s+present\s+)?of)?"
-    r"(?:\s+collateral\s+damage\s+or)?"
-    r"(?P<civilians>\s+civilians?)?\s+"
-    r"(?:(?P<casualties>casualties)"
-    r"|(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?"
-    r"(?:(?P<harmed>harmed|hurt)|(?P<killed>killed|among\s+(?:them|the\s+dead))"
-    r"|(?P<injured>injured|wounded)))\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -180,18 +108,18 @@ def figures(sentence: str) -> list[Figure]:
 
 def _counts(sentence: str) -> list[_Count]:
     counts = []
-    for m in _QUANTITY.finditer(sentence):
+    for m in QUANTITY.finditer(sentence):
         after = sentence[m.end() :]
-        if _CALENDAR.match(after) or _MONTH_BEFORE.search(sentence[: m.start()]):
+        if NOT_A_COUNT_AFTER.match(after) or MONTH_BEFORE.search(sentence[: m.start()]):
             continue  # "28 January", "15 kilometres", "24 hours"
-        thing = _THINGS.match(after)
-        if _SHARE.match(after) or (thing and not _ROLE.search(thing.group(0))):
+        thing = THINGS_AFTER.match(after)
+        if SHARE_AFTER.match(after) or (thing and not DEATH_OR_INJURY.search(thing.group(0))):
             continue  # "13 of them": a share of a count told before; "two vehicles"
         word = re.sub(r"\s+", " ", m.group("n").lower())
         low: int | None
         high: int | None
-        if word in _VAGUE:
-            low, high = _VAGUE[word]
+        if word in VAGUE_COUNTS:
+            low, high = VAGUE_COUNTS[word]
         else:
             value = _number(word)
             if value is None or (word.isdigit() and len(word) == 4 and 1900 < value < 2100):
@@ -227,26 +155,26 @@ def _read_roles(sentence: str, counts: list[_Count]) -> None:
     """Each count's role (killed or injured) and whom, from the words around it."""
     for number, count in enumerate(counts):
         limit = counts[number + 1].start if number + 1 < len(counts) else len(sentence)
-        stop = _STOP.search(sentence, count.end, limit)
+        stop = COUNT_STOP.search(sentence, count.end, limit)
         window = sentence[count.end : stop.start() if stop else limit]
         near = " ".join(window.split()[:_ROLE_WINDOW])
-        role = _ROLE.search(near)
-        if role is not None and _AMONG.search(near[: role.start()]):
+        role = DEATH_OR_INJURY.search(near)
+        if role is not None and AMONG_BEFORE.search(near[: role.start()]):
             role = None  # "four commanders were among the dead": who, not how many
         count.word_after = role is not None
-        before = _VERB_BEFORE.search(sentence[max(0, count.start - 40) : count.start])
-        if before is not None and before.group(0).split()[0].lower() != "left":
+        before = COUNT_VERB_BEFORE.search(sentence[max(0, count.start - 40) : count.start])
+        if before is not None:
             # "killed six people and wounded three": the verb before says it first
             count.role = "death" if before.group("death") else "injury"
             count.start -= len(before.group(0))  # the words giving the figure
             count.role_end = count.end
         elif role is not None:
-            died = role.group("death") or _DIED_OF_WOUNDS.search(near)
+            died = role.group("death") or DIED_OF_WOUNDS.search(near)
             count.role = "death" if died else "injury"
             count.role_after = True
             count.role_end = count.end + window.find(role.group(0)) + len(role.group(0))
         counted = near[: role.end()] if role is not None else near  # "two martyrs"
-        count.persons = _PERSONS.search(counted) is not None
+        count.persons = PERSONS.search(counted) is not None
         count.whom = _whom(counted)
 
 
@@ -255,9 +183,9 @@ def _whom(counted: str) -> Whom:
     said = [
         (m.start(), whom)
         for pattern, whom in (
-            (_CIVILIANS, Whom.CIVILIANS),
-            (_COMBATANTS, Whom.COMBATANTS),
-            (_UNKNOWN_WHOM, Whom.UNKNOWN),
+            (CIVILIANS, Whom.CIVILIANS),
+            (COMBATANTS, Whom.COMBATANTS),
+            (UNKNOWN_WHOM, Whom.UNKNOWN),
         )
         if (m := pattern.search(counted)) is not None
     ]
@@ -276,7 +204,7 @@ def _groups(sentence: str, counts: list[_Count]) -> list[list[_Count]]:
             chain
             and not chain[-1].word_after
             and chain[-1].persons
-            and _JOIN.match(sentence[chain[-1].end : count.start])
+            and COUNTS_JOINED.match(sentence[chain[-1].end : count.start])
         )
         if not joined:
             if chain:
@@ -340,7 +268,7 @@ def _pair_killed_and_injured(sentence: str, found: list[Figure]) -> list[Figure]
 
 def _zeros(sentence: str) -> list[Figure]:
     found = []
-    for m in _NONE.finditer(sentence):
+    for m in NO_ONE.finditer(sentence):
         whom = Whom.CIVILIANS if m.group("civilians") else Whom.UNKNOWN
         zero: Count = (0, 0)
         if m.group("harmed"):

@@ -227,3 +227,100 @@ NEAR_PLACE = re.compile(
 PLACE_LIST = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
 """Between two places of one list: "in Iraq and Syria"."""
 LANDMARK_AFTER = re.compile(rf"^\s+(?:{'|'.join(sorted(LANDMARK_NOUNS))})s?\b")
+
+# -- casualty figures ---------------------------------------------------------------
+# How a sentence says how many died or were hurt (the rule: extraction/casualties.py).
+
+NUMBER_UNITS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand"
+)
+NUMBER_WORDS = rf"(?:{NUMBER_UNITS})(?:[\s-]+(?:{NUMBER_UNITS}))*"
+VAGUE_COUNTS = {
+    "several": (3, None),
+    "dozens": (24, None),
+    "dozens of": (24, None),
+    "scores": (40, None),
+    "scores of": (40, None),
+    "hundreds": (200, None),
+    "hundreds of": (200, None),
+    "a dozen": (12, 12),
+    "both": (2, 2),
+    "a single": (1, 1),
+    "another": (1, 1),
+}
+QUANTITY = re.compile(
+    r"(?<![\w:.,-])(?:(?P<mod>at\s+least|more\s+than|over|up\s+to|nearly|almost|about|around|"
+    r"some|roughly|fewer\s+than|as\s+many\s+as|(?P<between>between))\s+)?"
+    rf"(?:all\s+)?(?P<n>\d[\d,]*|{NUMBER_WORDS}|several|dozens(?:\s+of)?|"
+    r"scores(?:\s+of)?|hundreds(?:\s+of)?|a\s+dozen|both|a\s+single|another)"
+    rf"(?(between)\s+and\s+(?P<upper>\d[\d,]*|{NUMBER_WORDS}))"
+    r"(?![\w:-]|[.,]\d)",
+    re.IGNORECASE,
+)
+NOT_A_COUNT_AFTER = re.compile(
+    r"^\s+(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|km|kilomet|mile|metre|meter|"
+    r"hours?|days?|weeks?|months?|years?|minutes?|p\.?m|a\.?m|per\s*cent)(?![\w])|^\s*%",
+    re.IGNORECASE,
+)
+MONTH_BEFORE = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\s+$",
+    re.IGNORECASE,
+)
+DEATH_WORDS = (
+    r"killed|killing|kills|dead|deaths?|died|die|dies|martyrs?|martyred|martyrdom|"
+    r"lost\s+their\s+lives|bodies|corpses"
+)
+INJURY_WORDS = r"wounded|wounding|injured|injuring|injur(?:y|ies)|hurt|wounds"
+DEATH_OR_INJURY = re.compile(
+    rf"\b(?:(?P<death>{DEATH_WORDS})|(?P<injury>{INJURY_WORDS}))\b", re.IGNORECASE
+)
+DIED_OF_WOUNDS = re.compile(r"\bdied\s+(?:later\s+)?of\s+(?:their|his|her)\s+wounds\b", re.I)
+COUNT_VERB_BEFORE = re.compile(
+    r"\b(?:(?P<death>killed|killing|kills|martyred|toll\s+(?:at|of|to|rose\s+to|stood\s+at)"
+    r"|figure\s+at|number\s+of\s+(?:dead|deaths|victims)\s+(?:at|to)|(?:death|casualty)\s+toll\s+of)"
+    r"|(?P<injury>wounded|wounding|injured|injuring))\s+(?:at\s+least\s+|more\s+than\s+)?$",
+    re.IGNORECASE,
+)
+SHARE_AFTER = re.compile(
+    r"^\s+of\s+(?:them|whom|those|the\s+(?:dead|wounded|injured|killed))\b", re.IGNORECASE
+)
+THINGS_AFTER = re.compile(
+    r"^(?:\s+[\w’'.-]+){0,3}?\s+(?:vehicles?|cars?|SUVs?|trucks?|convoys?|sites?|targets?|"
+    r"facilities|facility|locations?|depots?|bases?|buildings?|rockets?|missiles?|drones?|"
+    r"bombs?|shells?|strikes?|raids?|aircraft|planes?|times)\b",
+    re.IGNORECASE,
+)
+AMONG_BEFORE = re.compile(r"\bamong\s+(?:the\s+)?$", re.IGNORECASE)
+COUNTS_JOINED = re.compile(r"^[^,;:]*?\s(?:and|plus)\s*$", re.IGNORECASE)
+COUNT_STOP = re.compile(r"[;:]|\s[—–]\s")
+PERSONS = re.compile(
+    r"\b(?:people|persons?|men|women|children|others|individuals|civilians?|contractors?|"
+    r"fighters?|militiamen|militants?|members?|soldiers?|troops|service\s*(?:wo)?m[ae]n|"
+    r"commanders?|leaders?|officers?|officials?|advisers?|advisors?|guards?|brothers|"
+    r"reservists?|policemen|personnel|guests?|figures|iranians|iraqis|americans|"
+    r"martyrs?|dead|wounded|injured|killed)\b",
+    re.IGNORECASE,
+)
+CIVILIANS = re.compile(r"\b(?:civilians?|contractors?)\b", re.IGNORECASE)
+COMBATANTS = re.compile(
+    r"\b(?:fighters?|militiamen|militants?|members?|soldiers?|troops|service\s*(?:wo)?m[ae]n|"
+    r"commanders?|leaders?|officers?|advisers?|advisors?|guards?|brothers|reservists?|"
+    r"policemen|personnel|martyrs?|martyred)\b",
+    re.IGNORECASE,
+)
+UNKNOWN_WHOM = re.compile(r"\b(?:people|persons?|others|individuals|guests?)\b", re.I)
+NO_ONE = re.compile(
+    r"\b(?P<none>no|nobody|no\s+one|none)\b"
+    r"(?:\s+(?:sign|signs|indications?|reports?)\s+(?:at\s+present\s+)?of)?"
+    r"(?:\s+collateral\s+damage\s+or)?"
+    r"(?P<civilians>\s+civilians?)?\s+"
+    r"(?:(?P<casualties>casualties)"
+    r"|(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?"
+    r"(?:(?P<harmed>harmed|hurt)|(?P<killed>killed|among\s+(?:them|the\s+dead))"
+    r"|(?P<injured>injured|wounded)))\b",
+    re.IGNORECASE,
+)
