@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -298,30 +298,34 @@ DOCUMENT_REFS = Read(
 """Documents' metadata, without their text."""
 
 
-def _casualties_of(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
-    sql = "SELECT data FROM casualties WHERE event IN (SELECT value FROM json_each(?)) ORDER BY id"
-    return _props(snap.rows(sql, ids))
+def _of_events(
+    table: Literal["casualties", "tellings"],
+) -> Callable[[Snapshot, Iterable[str]], list[Row]]:
+    """The embedded twin of a read of what the documents give of the events ``ids``, kept
+    in ``table`` (a closed name, never input)."""
+    where = "WHERE event IN (SELECT value FROM json_each(?)) ORDER BY id"
+    sql = f"SELECT data FROM {table} {where}"  # noqa: S608
+
+    def read(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
+        return _props(snap.rows(sql, ids))
+
+    return read
 
 
 CASUALTIES_OF = Read(
     "casualties_of",
     "UNWIND $ids AS id MATCH (:Document)-[c:CASUALTIES]->(:Event {id: id}) "
     "RETURN properties(c) AS props ORDER BY c.id",
-    _casualties_of,
+    _of_events("casualties"),
 )
 """The casualty figures the documents give of the events ``ids``."""
-
-
-def _tellings_of(snap: Snapshot, ids: Iterable[str]) -> list[Row]:
-    sql = "SELECT data FROM tellings WHERE event IN (SELECT value FROM json_each(?)) ORDER BY id"
-    return _props(snap.rows(sql, ids))
 
 
 TELLINGS_OF = Read(
     "tellings_of",
     "UNWIND $ids AS id MATCH (:Document)-[t:TELLS]->(:Event {id: id}) "
     "RETURN properties(t) AS props ORDER BY t.id",
-    _tellings_of,
+    _of_events("tellings"),
 )
 """How each document tells of the events ``ids``: the date and place as it says them."""
 
